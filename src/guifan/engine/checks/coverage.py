@@ -1,0 +1,144 @@
+"""``coverage``: every member of a population has a qualifying record (a course passed, a certificate held,
+a review done). The violations are the members without one."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import ClassVar, Literal
+
+from pydantic import Field, field_validator
+
+from guifan.engine.checks.base import CheckContext, CheckSpec, Issue, Outcome, SchemaView
+from guifan.engine.checks.common import (
+    column_issues,
+    compiled,
+    dataset_issues,
+    expression_issues,
+    group_select,
+    share_outcome,
+    where_clause,
+)
+from guifan.engine.checks.registry import CheckKind, register
+from guifan.engine.pack.base import PackModel
+from guifan.engine.sql import quote_ident, quote_literal
+
+
+class Population(PackModel):
+    dataset: str
+    where: str | None = None
+
+
+class Records(PackModel):
+    dataset: str
+    where: str | None = None
+    match: dict[str, str] = Field(description="population column -> records column")
+    valid_until: str | None = Field(
+        None, description="column: the record must still be valid at the end of the period (empty: no expiry)"
+    )
+
+    @field_validator("match")
+    @classmethod
+    def _not_empty(cls, match: dict[str, str]) -> dict[str, str]:
+        if not match:
+            raise ValueError("match needs at least one pair population_column: records_column")
+        return match
+
+
+class CoverageSpec(CheckSpec):
+    kind: Literal["coverage"]
+    population: Population
+    records: Records
+
+    default_target: ClassVar[str | None] = "= 100%"
+
+
+def validate(spec: CoverageSpec, schema: SchemaView) -> list[Issue]:
+    pop, rec = spec.population, spec.records
+    issues = dataset_issues(schema, pop.dataset, ("population", "dataset"))
+    issues += dataset_issues(schema, rec.dataset, ("records", "dataset"))
+    if issues:
+        return issues
+    issues += column_issues(schema, pop.dataset, spec.by, ("by",))
+    issues += column_issues(schema, pop.dataset, list(rec.match), ("records", "match"))
+    issues += column_issues(schema, rec.dataset, list(rec.match.values()), ("records", "match"))
+    if rec.valid_until:
+        issues += column_issues(schema, rec.dataset, [rec.valid_until], ("records", "valid_until"))
+    issues += expression_issues(schema, pop.dataset, pop.where, ("population", "where"))[1]
+    issues += expression_issues(schema, rec.dataset, rec.where, ("records", "where"))[1]
+    return issues
+
+
+def _still_valid(spec: CoverageSpec, ctx: CheckContext) -> str | None:
+    """The record is valid at the end of the period. A date column means valid through that whole day."""
+    column = spec.records.valid_until
+    if column is None:
+        return None
+    col = quote_ident(column)
+    if ctx.columns(spec.records.dataset).get(column) == "date":
+        last_instant = ctx.period_end - timedelta(microseconds=1)
+        last_day = last_instant.date().isoformat()
+        return f"{col} IS NULL OR {col} >= DATE {quote_literal(last_day)}"
+    return f"{col} IS NULL OR {col} >= TIMESTAMPTZ {quote_literal(ctx.period_end.isoformat())}"
+
+
+def _before_end(dataset: str, ctx: CheckContext) -> str | None:
+    time = ctx.time_column(dataset)
+    if time is None:
+        return None
+    col = quote_ident(time)
+    if ctx.columns(dataset).get(time) == "date":
+        return f"{col} < DATE {quote_literal(ctx.period_end.date().isoformat())}"
+    return f"{col} < TIMESTAMPTZ {quote_literal(ctx.period_end.isoformat())}"
+
+
+def _qualifying(spec: CoverageSpec, ctx: CheckContext, *, check_validity: bool) -> str:
+    rec = spec.records
+    cols = ", ".join(f"{quote_ident(r)} AS __m{i}" for i, r in enumerate(rec.match.values()))
+    valid = _still_valid(spec, ctx) if check_validity else None
+    conditions = where_clause(compiled(rec.where), _before_end(rec.dataset, ctx), valid)
+    return f"SELECT DISTINCT {cols} FROM {ctx.full_relation(rec.dataset)}{conditions}"
+
+
+def _on(spec: CoverageSpec, ctx: CheckContext, alias: str) -> str:
+    pop_types = ctx.columns(spec.population.dataset)
+    rec_types = ctx.columns(spec.records.dataset)
+    on = []
+    for i, (p, r) in enumerate(spec.records.match.items()):
+        left, right = f"pop.{quote_ident(p)}", f"{alias}.__m{i}"
+        if pop_types.get(p) != rec_types.get(r):
+            left, right = f"CAST({left} AS VARCHAR)", f"CAST({right} AS VARCHAR)"
+        on.append(f"{left} = {right}")
+    return " AND ".join(on)
+
+
+def evaluate(spec: CoverageSpec, ctx: CheckContext) -> Outcome:
+    key = ctx.key_sql(spec.population.dataset, alias="pop")
+    pop = f"SELECT * FROM {ctx.relation(spec.population.dataset)}{where_clause(compiled(spec.population.where))}"
+    joined = f"({pop}) AS pop LEFT JOIN ({_qualifying(spec, ctx, check_validity=True)}) AS q ON {_on(spec, ctx, 'q')}"
+    lapsed = ", FALSE AS __any"
+    if spec.records.valid_until:
+        any_record = _qualifying(spec, ctx, check_validity=False)
+        joined += f" LEFT JOIN ({any_record}) AS a ON {_on(spec, ctx, 'a')}"
+        lapsed = ", (a.__m0 IS NOT NULL) AS __any"
+    records = f"SELECT {key} AS __key{group_select(spec.by, 'pop')}, (q.__m0 IS NOT NULL) AS __ok{lapsed} FROM {joined}"
+    details: dict[str, object] = {}
+    if spec.records.valid_until:
+        expired_sql = f"SELECT count(*) AS n FROM ({records}) AS r WHERE NOT r.__ok AND r.__any"
+        details["expired"] = int(ctx.query(expired_sql).to_pylist()[0]["n"])
+    return share_outcome(ctx, records, spec.by, "of the population covered", details)
+
+
+def datasets(spec: CoverageSpec) -> list[str]:
+    return [spec.population.dataset, spec.records.dataset]
+
+
+register(
+    CheckKind(
+        name="coverage",
+        spec=CoverageSpec,
+        validate=validate,
+        evaluate=evaluate,
+        datasets=datasets,
+        summary="every member of a population has a qualifying, still valid record",
+    )
+)
