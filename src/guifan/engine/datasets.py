@@ -801,11 +801,10 @@ def _run(con: duckdb.DuckDBPyConnection, source: _Source, sql: str) -> list[tupl
     """Run SQL that reads the file; DuckDB's errors become DataErrors naming the file (and row when known)."""
     try:
         return con.execute(sql).fetchall()
-    except duckdb.ConversionException as exc:
-        if source.kind in ("csv", "json") and not source.full_sample:
-            raise _Resample from exc
-        raise _read_error(con, source, exc) from None
     except duckdb.Error as exc:
+        sniffed = source.kind in ("csv", "json") and not source.full_sample
+        if sniffed and (isinstance(exc, duckdb.ConversionException) or "JSON transform error" in str(exc)):
+            raise _Resample from exc
         raise _read_error(con, source, exc) from None
 
 
