@@ -275,3 +275,42 @@ def test_sample_limits_keys(write_pack: WritePack) -> None:
     )
     assert len(r.violating_keys) == 2 and r.violating_keys_truncated
     assert r.violations == 5
+
+
+def test_connection_has_no_file_access_after_loading(write_pack: WritePack) -> None:
+    import duckdb
+
+    from guifan.engine import LocalRunner, load_pack
+
+    folder = write_pack(
+        HEAD
+        + "      - id: R1\n        text: x\n        check: {kind: metric, dataset: tickets, value: count(*), target: '>= 1'}\n",
+        tickets__csv=TICKETS,
+        customers__csv=CUSTOMERS,
+        employees__csv=EMPLOYEES,
+        certs__csv=CERTS,
+    )
+    runner = LocalRunner(load_pack(folder))
+    runner.prepare()
+    try:
+        with pytest.raises(duckdb.Error, match="disabled"):
+            runner.con.sql("SELECT * FROM read_csv('/etc/passwd')").fetchall()
+        with pytest.raises(duckdb.Error):
+            runner.con.execute("SET enable_external_access = true")
+    finally:
+        runner.close()
+
+
+def test_results_are_frozen(write_pack: WritePack) -> None:
+    import dataclasses
+
+    (r,) = run(
+        write_pack,
+        """
+      - id: R1
+        text: x
+        check: {kind: metric, dataset: tickets, value: "count(*)", target: ">= 1"}
+""",
+    )
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        r.status = "fail"  # type: ignore[misc]

@@ -187,10 +187,8 @@ def _day_or_instant(moment: datetime) -> str:
 def period_range(period: Period, language: str) -> str:
     """The period's days as people say them: ``2026-10-01 至 2026-10-31`` (the last day included)."""
     end = period.end
-    if end.time() == time():
-        end_text = (end - timedelta(days=1)).date().isoformat()
-    else:
-        end_text = end.strftime("%Y-%m-%d %H:%M")
+    last_day = end - timedelta(days=1) if end.time() == time() else end
+    end_text = _day_or_instant(last_day) if end.time() == time() else end.strftime("%Y-%m-%d %H:%M")
     if period.start is None:
         if language_of(language) == "zh":
             return f"截至 {end_text} 的全部记录"
