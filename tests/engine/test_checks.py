@@ -252,8 +252,8 @@ def test_an_error_in_one_check_does_not_stop_others(write_pack: WritePack) -> No
         write_pack,
         """
       - id: R1
-        text: adds text to a number
-        check: {kind: metric, dataset: tickets, value: "sum(team) ", target: ">= 1"}
+        text: a cast that only the data can refuse
+        check: {kind: metric, dataset: tickets, value: "sum(CAST(channel AS INTEGER))", target: ">= 1"}
       - id: R2
         text: x
         check: {kind: metric, dataset: tickets, value: "count(*)", target: ">= 1"}
@@ -284,7 +284,8 @@ def test_connection_has_no_file_access_after_loading(write_pack: WritePack) -> N
 
     folder = write_pack(
         HEAD
-        + "      - id: R1\n        text: x\n        check: {kind: metric, dataset: tickets, value: count(*), target: '>= 1'}\n",
+        + "      - id: R1\n        text: x\n"
+        + "        check: {kind: metric, dataset: tickets, value: count(*), target: '>= 1'}\n",
         tickets__csv=TICKETS,
         customers__csv=CUSTOMERS,
         employees__csv=EMPLOYEES,
@@ -314,3 +315,65 @@ def test_results_are_frozen(write_pack: WritePack) -> None:
     )
     with pytest.raises(dataclasses.FrozenInstanceError):
         r.status = "fail"  # type: ignore[misc]
+
+
+def test_type_errors_are_input_errors_before_data_is_read(write_pack: WritePack) -> None:
+    from guifan.engine import PackError
+
+    with pytest.raises(PackError) as info:
+        run(
+            write_pack,
+            """
+      - id: R1
+        text: adds up text
+        check: {kind: metric, dataset: tickets, value: "sum(team)", target: ">= 1"}
+""",
+        )
+    message = str(info.value)
+    assert message.startswith("pack.yaml:33:9: ")
+    assert "cannot run on its data" in message and "sum" in message
+
+
+def test_values_on_a_text_column_compare_as_text(write_pack: WritePack) -> None:
+    (r,) = run(
+        write_pack,
+        """
+      - id: R1
+        text: x
+        check:
+          kind: data_quality
+          dataset: customers
+          rules: [{values: {column: level, in: [A, B, 1]}}]
+""",
+    )
+    assert r.status == "fail" and r.violations == 2  # C and D
+
+
+def test_look_around_regex_refused_at_load(write_pack: WritePack) -> None:
+    from guifan.engine import PackError
+
+    with pytest.raises(PackError, match="not supported"):
+        run(
+            write_pack,
+            """
+      - id: R1
+        text: x
+        check:
+          kind: data_quality
+          dataset: customers
+          rules: [{pattern: {column: phone, regex: '^(?=1)\\\\d+$'}}]
+""",
+        )
+
+
+def test_count_of_nothing_can_fail(write_pack: WritePack) -> None:
+    (r,) = run(
+        write_pack,
+        """
+      - id: R1
+        text: at least one ticket a month
+        check: {kind: metric, dataset: tickets, value: "count(*)", target: ">= 1"}
+""",
+        period="2025-01",
+    )
+    assert (r.status, r.value, r.population) == ("fail", 0, 0)

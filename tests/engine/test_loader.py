@@ -144,3 +144,15 @@ def test_schema_lists_kinds_and_categories() -> None:
     text = str(schema)
     for word in ("metric", "data_quality", "coverage", "customer_service", "valid_until", "review_every"):
         assert word in text
+
+
+def test_review_cycle_units(write_pack: WritePack) -> None:
+    message = _error(write_pack, GOOD.replace("review_every: 12mo", "review_every: 12m"))
+    assert "not a review cycle" in message and "12mo" in message
+
+
+def test_union_errors_give_one_message_without_class_names(write_pack: WritePack) -> None:
+    message = _error(write_pack, GOOD.replace("csat: number}", "csat: nmber}"))
+    assert message.count("\n") == 0
+    assert "ColumnSpec" not in message
+    assert "'nmber' is not allowed" in message and "did you mean 'number'?" in message

@@ -19,7 +19,7 @@ EXIT_OK, EXIT_FAILED, EXIT_INPUT = 0, 1, 2
 
 def _fail_input(error: InputError) -> None:
     for problem in error.problems:
-        click.echo(f"error: {problem}", err=True)
+        click.echo(str(problem), err=True)
     sys.exit(EXIT_INPUT)
 
 
@@ -101,7 +101,17 @@ def check(
     color = out is None and sys.stdout.isatty()
     text = render(evaluations, fmt, language=lang, color=color)
     _write(text, out)
-    sys.exit(EXIT_FAILED if any(e.failed for e in evaluations) else EXIT_OK)
+    sys.exit(_exit_status(evaluations))
+
+
+def _exit_status(evaluations: Sequence[Any]) -> int:
+    """2 when a check could not be evaluated on the data (named on stderr), 1 when any fails, else 0."""
+    errors = [(e, r) for e in evaluations for r in e.results if r.status == "error"]
+    for evaluation, result in errors:
+        click.echo(f"{result.requirement} ({evaluation.period.label}): {result.message}", err=True)
+    if errors:
+        return EXIT_INPUT
+    return EXIT_FAILED if any(r.status == "fail" for e in evaluations for r in e.results) else EXIT_OK
 
 
 def _periods(tz: Any, period: str | None, periods: str | None, from_: str | None, to: str | None) -> list[Any]:
@@ -158,20 +168,21 @@ def _write(text: str, out: Path | None) -> None:
 @click.argument("pack", type=click.Path(path_type=Path))
 @click.option("--data", "data_dir", type=click.Path(path_type=Path), help="Read dataset sources from DIR.")
 def validate(pack: Path, data_dir: Path | None) -> None:
-    """Check PACK and its datasets' headers without evaluating anything."""
+    """Check PACK and its datasets' headers, and dry-run every check, without reading the data."""
     from guifan.engine import LocalRunner, load_pack
-    from guifan.engine.datasets import probe_schema
-    from guifan.engine.pack.loader import schema_view, validate_columns
 
     with _input_errors():
         loaded = load_pack(pack)
         runner = LocalRunner(loaded, data_dir=data_dir)
-        base = data_dir or loaded.base_dir
-        schemas = {n: probe_schema(n, loaded.pack.datasets[n], base).columns for n in runner.used_datasets()}
-        validate_columns(loaded, schema_view(loaded.pack, schemas))
-        runner.close()
+        try:
+            schemas = runner.validate()
+        finally:
+            runner.close()
     n = len(loaded.pack.requirements())
     click.echo(f"{loaded.file}: ok ({len(loaded.pack.standards)} standards, {n} requirements)")
+    for name, schema in schemas.items():
+        columns = ", ".join(f"{column} {kind}" for column, kind in schema.columns.items())
+        click.echo(f"  {name} ({schema.path.name}): {columns}")
 
 
 @cli.command()

@@ -5,14 +5,21 @@ module finds it, works out its columns and their types, and loads it into a Duck
 
 * :func:`resolve_source` finds the file (relative to the pack folder or ``--data``).
 * :func:`probe_schema` reads only what is cheap (a CSV's first megabyte, a Parquet footer, a sample of JSON
-  lines or Excel rows) to learn the columns: enough to validate a pack before any data is loaded.
+  lines, the first Excel rows) to learn the columns: enough to validate a pack before any data is loaded.
+  Types it infers for undeclared columns come from that sample; the loaded schema is the authoritative one.
 * :func:`load_dataset` creates the typed table.
 
 Everything is read by DuckDB (or by Arrow, for Excel via python-calamine), never row by row in Python.
-Declared columns are read as text and cast in SQL; the first value that does not fit its declared type, its
-``values`` or its ``min``/``max`` is reported with file, row, column and value. Rows count as a spreadsheet
-does: the header is row 1, so the first record of a CSV is row 2; an Excel row is the sheet's row; a JSON
-Lines row is the line number; a Parquet row is the 1-based record index.
+Declared columns are read as text (CSV) or in the file's own type, and cast in SQL. The load computes a
+"bad value" flag in the same pass; only when a row is flagged is the file read again, with row numbers, to
+report the first value that does not fit its declared type, its ``values`` or its ``min``/``max`` with file,
+row, column and value. Rows count as a spreadsheet does: the header is row 1, so the first record of a CSV is
+row 2 (DuckDB skips blank lines, and a quoted value may span lines, so this is a record count, not a line
+count); an Excel row is the sheet's row; a JSON Lines row is the line number; a Parquet row is the 1-based
+record index.
+
+Undeclared columns take the type DuckDB sniffs from a sample. When a later value does not fit that type, the
+file is read again with every row sniffed (slower, but only then).
 
 Timestamps: text without an offset is read in the pack's time zone, text with an offset (``+08:00``, ``Z``)
 keeps its instant; every timestamp column is ``TIMESTAMPTZ``. While loading, the connection's ``TimeZone``
@@ -139,7 +146,7 @@ def probe_schema(name: str, spec: DatasetSpec, base_dir: Path) -> DatasetSchema:
         con.close()
 
 
-def load_dataset(  # noqa: PLR0917 - the runner's call, fixed by the engine's design
+def load_dataset(
     con: duckdb.DuckDBPyConnection, table: str, name: str, spec: DatasetSpec, base_dir: Path, timezone: str
 ) -> LoadedDataset:
     """Load the dataset into a new DuckDB table ``table`` (replacing one of that name) with typed columns.
@@ -165,7 +172,6 @@ class _Source:
     kind: str  # csv | xlsx | parquet | json
     label: str  # the file as messages name it (and the sheet, for Excel)
     path: Path  # the file DuckDB reads: the original, or a UTF-8 copy of a CSV in another encoding
-    original: Path
     delimiter: str = ","
     text_columns: tuple[str, ...] = ()  # CSV columns read as text (the declared ones)
     full_sample: bool = False  # sniff types from every row, not from a sample
@@ -175,11 +181,8 @@ class _Source:
         """SQL for the file's records; with ``rows``, a ``__guifan_row`` column numbers them."""
         path = _lit(str(self.path))
         if self.kind == "xlsx":
-            return (
-                f"(SELECT * FROM {_ident(self.view)})"
-                if rows
-                else f"(SELECT * EXCLUDE ({_ROW}) FROM {_ident(self.view)})"
-            )
+            columns = "*" if rows else f"* EXCLUDE ({_ROW})"
+            return f"(SELECT {columns} FROM {_ident(self.view)})"
         if self.kind == "parquet":
             if not rows:
                 return f"read_parquet({path})"
@@ -209,9 +212,9 @@ def _open_source(
         elif suffix == ".xlsx":
             yield _xlsx_source(con, spec, path, sample, stack)
         elif suffix == ".parquet":
-            yield _Source("parquet", spec.source, path, path)
+            yield _Source("parquet", spec.source, path)
         else:
-            yield _Source("json", spec.source, path, path)
+            yield _Source("json", spec.source, path)
 
 
 def _describe(con: duckdb.DuckDBPyConnection, source: _Source) -> list[tuple[str, str]]:
@@ -228,7 +231,7 @@ def _csv_source(name: str, spec: DatasetSpec, path: Path, sample: bool, stack: c
     delimiter = _delimiter(spec, path)
     limit = _SAMPLE_BYTES if sample else None
     encoding = _encoding(name, spec, path, limit)
-    source = _Source("csv", spec.source, path, path, delimiter)
+    source = _Source("csv", spec.source, path, delimiter)
     if encoding != "utf-8" or sample:
         copy = stack.enter_context(_temporary_file(".csv"))
         _transcode(path, copy, encoding, limit, spec.source, detected=spec.encoding is None)
@@ -345,7 +348,7 @@ def _xlsx_source(
     view = f"__guifan_xlsx_{uuid.uuid4().hex}"
     con.register(view, table)
     stack.callback(con.unregister, view)
-    return _Source("xlsx", f"{spec.source}, sheet {sheet!r}", path, path, view=view)
+    return _Source("xlsx", f"{spec.source}, sheet {sheet!r}", path, view=view)
 
 
 def _read_xlsx(path: Path, sheet: str | None, label: str, nrows: int | None) -> tuple[pa.Table, str]:
@@ -665,7 +668,7 @@ def _column(
 
 def _allowed(con: duckdb.DuckDBPyConnection, name: str, column: str, spec: ColumnSpec) -> str:
     """SQL list of a column's allowed values in its type; DataError when one of them does not fit the type."""
-    texts = [_value_text(value) for value in spec.values or []]
+    texts = [_value_text(value) for value in spec.values or [] if value is not None]
     if spec.type == "string":
         items = [_lit(text) for text in texts]
     else:
@@ -757,7 +760,7 @@ def _bad_message(column: _Column, code: int, raw: Any) -> str:
         expected = f" in the format {spec.format}" if spec.format else ""
         return f"{shown} is not {_A_TYPE[column.type]}{expected}"
     if code == 2:
-        allowed = ", ".join(_value_text(value) for value in spec.values or [])
+        allowed = ", ".join(_value_text(value) for value in spec.values or [] if value is not None)
         return f"{shown} is not one of the allowed values ({allowed})"
     if code == 3:
         return f"{shown} is below the minimum {_number(spec.min)}"

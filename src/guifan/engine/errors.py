@@ -28,6 +28,7 @@ class Location:
     data_column: str | None = None
 
     def __str__(self) -> str:
+        """``pack.yaml:12:5``, or ``data/x.csv, row 3, column 'csat'``, or ``field check.where``."""
         head = self.file or ""
         if self.line is not None:
             head += f":{self.line}"
@@ -38,7 +39,7 @@ class Location:
             parts.append(f"row {self.row}")
         if self.data_column is not None:
             parts.append(f"column {self.data_column!r}")
-        if self.field:
+        if self.field and self.line is None:
             parts.append(f"field {self.field}")
         return ", ".join(parts)
 
@@ -52,10 +53,13 @@ class Problem:
     hint: str | None = None
 
     def __str__(self) -> str:
+        """``pack.yaml:LINE:COL: message (hint) [field path]`` — the place first, as compilers print it."""
         where = str(self.location)
         text = f"{where}: {self.message}" if where else self.message
         if self.hint:
             text += f" ({self.hint})"
+        if self.location.field and self.location.line is not None:
+            text += f" [{self.location.field}]"
         return text
 
 

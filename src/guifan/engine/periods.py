@@ -140,6 +140,17 @@ def period_between(start: date, end: date, tz: ZoneInfo) -> Period:
     return Period(_local(start, tz), _local(end, tz), f"{start.isoformat()}..{end.isoformat()}")
 
 
+def ceil_date(instant: datetime) -> date:
+    """The first date whose midnight (in the instant's zone) is at or after ``instant``."""
+    midnight = instant.replace(hour=0, minute=0, second=0, microsecond=0)
+    return instant.date() if instant == midnight else instant.date() + timedelta(days=1)
+
+
+def date_bounds(period: Period) -> tuple[date | None, date]:
+    """The dates whose midnight falls in [start, end): (first such date or None, first date after them)."""
+    return (ceil_date(period.start) if period.start else None), ceil_date(period.end)
+
+
 def open_period(now: datetime) -> Period:
     """Every record, as one period that ends at the time of the run."""
     return Period(None, now, "all")

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Literal
 
 from guifan.engine.periods import Period
+from guifan.engine.values import Text, text_in
 
 Status = Literal["pass", "warn", "fail", "no_data", "error"]
 STATUSES: tuple[Status, ...] = ("pass", "warn", "fail", "no_data", "error")
@@ -58,8 +59,8 @@ class Result:
     message: str = ""
     warn: str | None = None
     severity: str = "major"
-    title: str = ""  # the standard's title, in the pack's first language
-    text: str = ""  # the requirement's text
+    title: Text = ""  # the standard's title, as written (a string or a mapping of languages)
+    text: Text = ""  # the requirement's text, as written
     unit: str = "share"
     duration_ms: float = 0.0
 
@@ -82,7 +83,13 @@ class Result:
             "warn": self.warn,
             "severity": self.severity,
             "unit": self.unit,
+            "title": self.title,
+            "text": self.text,
         }
+
+    def localised(self, language: str) -> Result:
+        """The same result with title and text in ``language`` (falling back to the language there is)."""
+        return replace(self, title=text_in(self.title, language), text=text_in(self.text, language))
 
 
 @dataclass(frozen=True)
@@ -106,12 +113,17 @@ class Evaluation:
     """One run of a pack's checks over one period."""
 
     pack: str
-    title: str
+    title: Text
     period: Period
     results: tuple[Result, ...]
     started_at: datetime
     duration_s: float
     warnings: tuple[str, ...] = ()
+
+    def localised(self, language: str) -> Evaluation:
+        """Titles and texts in ``language``, for reports."""
+        results = tuple(r.localised(language) for r in self.results)
+        return replace(self, title=text_in(self.title, language), results=results)
 
     @property
     def summary(self) -> Summary:
@@ -125,6 +137,7 @@ class Evaluation:
         return {
             "guifan": FORMAT_VERSION,
             "pack": self.pack,
+            "title": self.title,
             "period": {**self.period.as_dict(), "label": self.period.label},
             "summary": self.summary.to_dict(),
             "results": [r.to_dict() for r in self.results],

@@ -9,22 +9,33 @@ from __future__ import annotations
 import time as clock
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pyarrow as pa
 
+from guifan.engine.checks.base import CheckSpec
 from guifan.engine.checks.registry import KINDS
 from guifan.engine.datasets import DatasetSchema, LoadedDataset, load_dataset, probe_schema
+from guifan.engine.errors import PackError, Problem
 from guifan.engine.pack.loader import LoadedPack, load_pack, schema_view, validate_columns
 from guifan.engine.pack.model import Requirement, Standard
-from guifan.engine.periods import Period, open_period, zone
+from guifan.engine.periods import Period, date_bounds, open_period, zone
 from guifan.engine.results import Evaluation, GroupResult, Result
 from guifan.engine.sql import quote_ident, quote_literal
 from guifan.engine.status import message_of, status_of
-from guifan.engine.values import Target, text_in
+from guifan.engine.values import Target
+
+_DUCK_TYPES = {
+    "string": "VARCHAR",
+    "integer": "BIGINT",
+    "number": "DOUBLE",
+    "boolean": "BOOLEAN",
+    "date": "DATE",
+    "timestamp": "TIMESTAMPTZ",
+}
 
 Progress = Callable[[int, int, str], None]
 """Called as (done, total, what) while checks run."""
@@ -39,6 +50,11 @@ class _Table:
     @property
     def schema(self) -> DatasetSchema:
         return self.loaded.schema
+
+    @property
+    def first_row(self) -> int:
+        """The row number of the first record, counted as data errors count rows (a header is row 1)."""
+        return 2 if self.schema.path.suffix.lower() in (".csv", ".tsv", ".txt", ".xlsx") else 1
 
 
 @dataclass
@@ -64,15 +80,13 @@ class DuckDBContext:
         name = f"__p_{dataset}"
         if name not in self._views:
             table = self.tables[dataset]
-            condition = self._in_period(table)
-            self._view(name, f"SELECT *, rowid + 1 AS __record FROM {quote_ident(table.loaded.table)}{condition}")
+            self._view(name, f"{_numbered(table)}{self._in_period(table)}")
         return quote_ident(name)
 
     def full_relation(self, dataset: str) -> str:
         name = f"__a_{dataset}"
         if name not in self._views:
-            table = self.tables[dataset]
-            self._view(name, f"SELECT *, rowid + 1 AS __record FROM {quote_ident(table.loaded.table)}")
+            self._view(name, _numbered(self.tables[dataset]))
         return quote_ident(name)
 
     def _view(self, name: str, sql: str) -> None:
@@ -80,17 +94,10 @@ class DuckDBContext:
         self._views.add(name)
 
     def _in_period(self, table: _Table) -> str:
-        if table.time is None:
+        """The records whose time falls in the period; the open period (no start) keeps every record."""
+        if table.time is None or self.period.start is None:
             return ""
-        col = quote_ident(table.time)
-        if table.schema.columns.get(table.time) == "date":
-            low, high = _date_bounds(self.period)
-            lower = f"{col} >= DATE {quote_literal(low.isoformat())} AND " if low else ""
-            return f" WHERE {lower}{col} < DATE {quote_literal(high.isoformat())}"
-        lower = ""
-        if self.period.start is not None:
-            lower = f"{col} >= TIMESTAMPTZ {quote_literal(self.period.start.isoformat())} AND "
-        return f" WHERE {lower}{col} < TIMESTAMPTZ {quote_literal(self.period.end.isoformat())}"
+        return f" WHERE {in_period(table.time, table.schema.columns.get(table.time), self.period)}"
 
     def key_sql(self, dataset: str, alias: str | None = None) -> str:
         prefix = f"{alias}." if alias else ""
@@ -114,14 +121,22 @@ class DuckDBContext:
             self.con.execute(f"DROP VIEW IF EXISTS {quote_ident(name)}")
 
 
-def _date_bounds(period: Period) -> tuple[date | None, date]:
-    """The dates whose midnight falls in [start, end): (first date or None, first date after)."""
+def _numbered(table: _Table) -> str:
+    """All of a table's records with ``__record``, their row number in the source file."""
+    return f"SELECT *, rowid + {table.first_row} AS __record FROM {quote_ident(table.loaded.table)}"
 
-    def ceil(instant: datetime) -> date:
-        midnight = instant.replace(hour=0, minute=0, second=0, microsecond=0)
-        return instant.date() if instant == midnight else instant.date() + timedelta(days=1)
 
-    return (ceil(period.start) if period.start else None), ceil(period.end)
+def in_period(column: str, column_type: str | None, period: Period) -> str:
+    """SQL condition: the time in ``column`` falls in [start, end). A date falls in it when its midnight does."""
+    col = quote_ident(column)
+    if column_type == "date":
+        low, high = date_bounds(period)
+        lower = f"{col} >= DATE {quote_literal(low.isoformat())} AND " if low else ""
+        return f"{lower}{col} < DATE {quote_literal(high.isoformat())}"
+    lower = ""
+    if period.start is not None:
+        lower = f"{col} >= TIMESTAMPTZ {quote_literal(period.start.isoformat())} AND "
+    return f"{lower}{col} < TIMESTAMPTZ {quote_literal(period.end.isoformat())}"
 
 
 class LocalRunner:
@@ -143,6 +158,7 @@ class LocalRunner:
         self.con = duckdb.connect(":memory:", config={"threads": threads} if threads else {})
         self.con.execute(f"SET TimeZone = {quote_literal(self.pack.timezone)}")
         self.tables: dict[str, _Table] = {}
+        self.warnings: list[str] = []
 
     def used_datasets(self) -> list[str]:
         names: list[str] = []
@@ -151,17 +167,69 @@ class LocalRunner:
                 names += [n for n in KINDS[req.check.kind].datasets(req.check) if n not in names]
         return names
 
-    def prepare(self) -> None:
-        """Probe headers, check every column reference, then load the data. Input errors raise here."""
-        used = self.used_datasets()
-        schemas = {n: probe_schema(n, self.pack.datasets[n], self.base_dir) for n in used}
+    def validate(self) -> dict[str, DatasetSchema]:
+        """Probe the datasets' headers, check every column reference and dry-run every check on empty tables
+        of the real types. Raises :class:`PackError` or :class:`DataError`; reads no data beyond headers."""
+        schemas = {n: probe_schema(n, self.pack.datasets[n], self.base_dir) for n in self.used_datasets()}
         validate_columns(self.loaded, schema_view(self.pack, {n: s.columns for n, s in schemas.items()}))
-        for i, name in enumerate(used):
+        self._dry_run(schemas)
+        return schemas
+
+    def prepare(self) -> None:
+        """Validate (see :meth:`validate`), then load the data. Input errors raise here."""
+        self.validate()
+        for i, name in enumerate(self.used_datasets()):
             spec = self.pack.datasets[name]
             loaded = load_dataset(self.con, f"ds{i}_{name}", name, spec, self.base_dir, self.pack.timezone)
             self.tables[name] = _Table(loaded, spec.key_columns, spec.time)
+            self._count_untimed(name)
         self.con.execute("SET enable_external_access = false")
         self.con.execute("SET lock_configuration = true")
+
+    def _dry_run(self, schemas: dict[str, DatasetSchema]) -> None:
+        """Run every check on empty tables of the real column types, so type errors (``sum`` of a text column)
+        are reported as input errors at the check's line before any data is read."""
+        tables: dict[str, _Table] = {}
+        for i, (name, schema) in enumerate(schemas.items()):
+            dry = f"__dry{i}"
+            columns = ", ".join(f"{quote_ident(c)} {_DUCK_TYPES.get(t, 'VARCHAR')}" for c, t in schema.columns.items())
+            self.con.execute(f"CREATE OR REPLACE TEMP TABLE {quote_ident(dry)} ({columns})")
+            spec = self.pack.datasets[name]
+            tables[name] = _Table(LoadedDataset(schema, dry, 0), spec.key_columns, spec.time)
+        now = datetime.now(self.tz)
+        ctx = DuckDBContext(self.con, tables, Period(now - timedelta(days=1), now, "dry run"), self.pack.timezone, 1)
+        problems: list[Problem] = []
+        try:
+            for si, _standard, ri, requirement in self.pack.requirements():
+                if requirement.check is not None:
+                    problems += self._dry_check(ctx, requirement.check, ("standards", si, "requirements", ri, "check"))
+        finally:
+            ctx.close()
+            for table in tables.values():
+                self.con.execute(f"DROP TABLE IF EXISTS {quote_ident(table.loaded.table)}")
+        if problems:
+            raise PackError(problems)
+
+    def _dry_check(self, ctx: DuckDBContext, check: CheckSpec, path: tuple[str | int, ...]) -> list[Problem]:
+        try:
+            KINDS[check.kind].evaluate(check, ctx)
+        except duckdb.Error as exc:
+            hint = "check the columns' types (guifan validate shows them) and cast where needed"
+            return [Problem(f"this check cannot run on its data: {_first_line(exc)}", self.loaded.locate(path), hint)]
+        return []
+
+    def _count_untimed(self, name: str) -> None:
+        table = self.tables[name]
+        if table.time is None:
+            return
+        sql = f"SELECT count(*) FROM {quote_ident(table.loaded.table)} WHERE {quote_ident(table.time)} IS NULL"
+        row = self.con.execute(sql).fetchone()
+        missing = int(row[0]) if row else 0
+        if missing:
+            self.warnings.append(
+                f"dataset {name}: {missing:,} records have no {table.time} and fall in no period (they count only "
+                "when no period is given)"
+            )
 
     def run(self, period: Period, progress: Progress | None = None) -> Evaluation:
         started = datetime.now(self.tz)
@@ -181,11 +249,12 @@ class LocalRunner:
             progress(len(items), len(items), "")
         return Evaluation(
             pack=self.pack.id,
-            title=text_in(self.pack.title),
+            title=self.pack.title,
             period=period,
             results=tuple(results),
             started_at=started,
             duration_s=clock.perf_counter() - t0,
+            warnings=tuple(self.warnings) if period.start is not None else (),
         )
 
     def _result(self, standard: Standard, requirement: Requirement, ctx: DuckDBContext) -> Result:
@@ -200,13 +269,13 @@ class LocalRunner:
             "target": target.source if target else None,
             "warn": check.warn.source if check.warn else None,
             "severity": requirement.severity,
-            "title": text_in(standard.title),
-            "text": text_in(requirement.text),
+            "title": standard.title,
+            "text": requirement.text,
         }
         t0 = clock.perf_counter()
         try:
             outcome = KINDS[check.kind].evaluate(check, ctx)
-        except (duckdb.Error, ValueError, ArithmeticError) as exc:
+        except Exception as exc:  # one check's failure must never stop the others
             message = f"the check could not be evaluated: {_first_line(exc)}"
             return Result(**base, status="error", value=None, population=0, violations=0, message=message)
         groups = tuple(

@@ -20,6 +20,7 @@ from guifan.engine.checks.common import (
 )
 from guifan.engine.checks.registry import CheckKind, register
 from guifan.engine.pack.base import PackModel
+from guifan.engine.periods import ceil_date
 from guifan.engine.sql import quote_ident, quote_literal
 
 
@@ -87,7 +88,7 @@ def _before_end(dataset: str, ctx: CheckContext) -> str | None:
         return None
     col = quote_ident(time)
     if ctx.columns(dataset).get(time) == "date":
-        return f"{col} < DATE {quote_literal(ctx.period_end.date().isoformat())}"
+        return f"{col} < DATE {quote_literal(ceil_date(ctx.period_end).isoformat())}"
     return f"{col} < TIMESTAMPTZ {quote_literal(ctx.period_end.isoformat())}"
 
 

@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 from typing import Any, ClassVar, Literal
 
+import duckdb
 from pydantic import Field, model_validator
 
 from guifan.engine.checks.base import CheckContext, CheckSpec, Issue, Outcome, SchemaView
@@ -48,10 +49,16 @@ class PatternRule(PackModel):
 
     @model_validator(mode="after")
     def _compiles(self) -> PatternRule:
+        """The regex must be valid RE2 (DuckDB's dialect: no look-around, no back-references)."""
         try:
             re.compile(self.regex)
-        except re.error as exc:
-            raise ValueError(f"regex {self.regex!r} does not compile: {exc}") from exc
+            with duckdb.connect(":memory:") as con:
+                con.execute("SELECT regexp_matches('', ?)", [self.regex]).fetchall()
+        except (re.error, duckdb.Error) as exc:
+            reason = str(exc).strip().splitlines()[0]
+            raise ValueError(
+                f"regex {self.regex!r} is not supported: {reason} (RE2 syntax: no look-around or back-references)"
+            ) from exc
         return self
 
 
@@ -115,9 +122,21 @@ def validate(spec: DataQualitySpec, schema: SchemaView) -> list[Issue]:
         issues += column_issues(schema, spec.dataset, _rule_columns(rule), path)
         if rule.refers is not None:
             issues += _refers_issues(schema, rule.refers, path)
+        if rule.values is not None:
+            issues += _values_issues(schema, spec.dataset, rule.values, path)
         if rule.fresh is not None and rule.fresh.max_age.months is not None:
             issues.append(Issue(path, "max_age must be a fixed length (s, m, h, d, w), not months or years"))
     return issues
+
+
+def _values_issues(schema: SchemaView, dataset: str, rule: ValuesRule, path: tuple[str | int, ...]) -> list[Issue]:
+    column_type = (schema.columns(dataset) or {}).get(rule.column)
+    if column_type not in ("integer", "number"):
+        return []
+    wrong = [v for v in rule.in_ if isinstance(v, bool) or not isinstance(v, int | float)]
+    if not wrong:
+        return []
+    return [Issue((*path, "in"), f"{rule.column} holds numbers, but {wrong[0]!r} is not a number")]
 
 
 def _refers_issues(schema: SchemaView, refers: RefersRule, path: tuple[str | int, ...]) -> list[Issue]:
@@ -127,7 +146,10 @@ def _refers_issues(schema: SchemaView, refers: RefersRule, path: tuple[str | int
     return issues
 
 
-def _literal(value: Any) -> str:
+def _literal(value: Any, column_type: str | None = None) -> str:
+    """A YAML value as SQL. On a text column every value is text, so ``in: [1, 2, A]`` compares as text."""
+    if column_type == "string" and not isinstance(value, str):
+        value = ("true" if value else "false") if isinstance(value, bool) else str(value)
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, int | float):
@@ -156,7 +178,8 @@ def _conditions(rule: Rule, dataset: str, ctx: CheckContext) -> list[tuple[str, 
         return [(f"unique({', '.join(rule.unique)})", f"({nulls}) OR count(*) OVER (PARTITION BY {cols}) = 1")]
     if rule.values is not None:
         col = quote_ident(rule.values.column)
-        allowed = ", ".join(_literal(v) for v in rule.values.in_) or "NULL"
+        column_type = ctx.columns(dataset).get(rule.values.column)
+        allowed = ", ".join(_literal(v, column_type) for v in rule.values.in_) or "NULL"
         return [(f"values({rule.values.column})", f"{col} IS NULL OR {col} IN ({allowed})")]
     if rule.range is not None:
         return [(f"range({rule.range.column})", _range(rule.range))]

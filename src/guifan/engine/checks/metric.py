@@ -80,7 +80,7 @@ def _evaluate_value(spec: MetricSpec, ctx: CheckContext) -> Outcome:
             groups.append(GroupOutcome(by, g["__value"], int(g["__population"]), 0))
     population = int(row["__population"])
     return Outcome(
-        value=row["__value"] if population else None,
+        value=row["__value"],  # count(*) of nothing is 0 and can fail a target; avg of nothing is no data
         population=population,
         violations=0,
         groups=groups,

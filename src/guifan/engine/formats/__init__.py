@@ -60,6 +60,8 @@ def render(
     if not evaluations:
         raise ValueError("there is nothing to render: no evaluation was given")
     lang = language_of(language)
+    if fmt != "json":  # JSON keeps texts as written, every language; reports show one
+        evaluations = [e.localised(lang) for e in evaluations]
     if fmt == "table":
         return render_table(evaluations, language=lang, color=color, width=width)
     if fmt not in _PLAIN:

@@ -11,6 +11,7 @@ from guifan.engine.pack.model import CATEGORIES
 from guifan.engine.periods import Period
 from guifan.engine.results import STATUSES, Evaluation, GroupResult, Result, Status
 from guifan.engine.status import number, percent
+from guifan.engine.values import text_in
 
 LANGUAGES = ("zh", "en")
 DASH = "—"
@@ -235,7 +236,7 @@ def by_standard(results: Iterable[Result]) -> list[StandardBlock]:
     grouped: dict[str, list[Result]] = {}
     for r in results:
         grouped.setdefault(r.standard, []).append(r)
-    return [StandardBlock(sid, rs[0].title, rs[0].category, tuple(rs)) for sid, rs in grouped.items()]
+    return [StandardBlock(sid, text_in(rs[0].title), rs[0].category, tuple(rs)) for sid, rs in grouped.items()]
 
 
 def by_category(results: Iterable[Result]) -> list[tuple[str, list[StandardBlock]]]:
@@ -265,7 +266,7 @@ def trend(evaluations: Sequence[Evaluation]) -> list[TrendRow]:
             order.setdefault((r.standard, r.requirement), r)
     index = [{(r.standard, r.requirement): r for r in e.results} for e in evaluations]
     return [
-        TrendRow(key[0], key[1], first.text, first.unit, tuple(per.get(key) for per in index))
+        TrendRow(key[0], key[1], text_in(first.text), first.unit, tuple(per.get(key) for per in index))
         for key, first in order.items()
     ]
 
@@ -293,4 +294,4 @@ def short_labels(labels: Sequence[str]) -> list[str]:
 
 
 def pack_title(evaluation: Evaluation) -> str:
-    return evaluation.title or evaluation.pack
+    return text_in(evaluation.title) or evaluation.pack

@@ -30,6 +30,7 @@ from guifan.engine.formats.common import (
 )
 from guifan.engine.results import STATUSES, Evaluation, Result, Status
 from guifan.engine.status import percent
+from guifan.engine.values import text_in
 
 ICONS: dict[Status, str] = {"pass": "✅", "warn": "⚠️", "fail": "❌", "no_data": "", "error": ""}
 """Icons for the three statuses a reader scans for; the others are words only."""
@@ -126,7 +127,7 @@ def _standard(block: StandardBlock, language: str, level: int) -> list[str]:
     rows = [
         [
             escape(r.requirement),
-            escape(r.text) or DASH,
+            escape(text_in(r.text)) or DASH,
             status_cell(r.status, language),
             escape(value_text(r.value, r.unit)),
             escape(r.target or DASH),

@@ -167,11 +167,13 @@ def _validate_model(data: dict[str, Any], source: SourceMap) -> Pack:
 
 
 def _dedupe(problems: list[Problem]) -> list[Problem]:
-    seen: set[str] = set()
+    """One problem per place: a value that fits no member of a union gets one message, the first."""
+    seen: set[tuple[int | None, int | None, str | None]] = set()
     out = []
     for p in problems:
-        if str(p) not in seen:
-            seen.add(str(p))
+        place = (p.location.line, p.location.column, p.location.field)
+        if place not in seen:
+            seen.add(place)
             out.append(p)
     return out
 
@@ -193,8 +195,14 @@ def _data_path(loc: tuple[Any, ...], data: Any) -> tuple[str | int, ...]:
 
 
 def _is_tag(part: str) -> bool:
-    """Parts of a pydantic ``loc`` that name a union member or validator rather than a field."""
-    return part in KINDS or "[" in part or part.startswith("function-") or part in ("literal", "str", "int")
+    """Parts of a pydantic ``loc`` that name a union member, model or validator rather than a field."""
+    return (
+        part in KINDS
+        or "[" in part
+        or part.startswith("function-")
+        or part[:1].isupper()  # a model's class name in a union, e.g. ColumnSpec
+        or part in ("literal", "str", "int", "float", "bool", "date", "dict", "list", "none")
+    )
 
 
 def _problem(err: Any, data: Any, source: SourceMap, vocabulary: set[str]) -> Problem:

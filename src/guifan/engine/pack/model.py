@@ -14,7 +14,7 @@ from guifan.engine.checks.registry import KINDS
 from guifan.engine.pack.base import LooseStr, PackModel
 from guifan.engine.pack.calendar import CalendarSpec
 from guifan.engine.pack.dataset import DatasetSpec
-from guifan.engine.values import DurationField, Text
+from guifan.engine.values import Duration, DurationField, Text
 
 __all__ = ["CATEGORIES", "CalendarSpec", "DatasetSpec", "Pack", "Requirement", "Standard", "checks"]
 
@@ -65,6 +65,12 @@ def _union(specs: tuple[type[CheckSpec], ...]) -> Any:
 AnyCheck = _check_union()
 
 
+def _check_review_unit(value: Duration | None) -> Duration | None:
+    if value is not None and value.unit not in ("d", "w", "mo", "y"):
+        raise ValueError(f"{value.source!r} is not a review cycle; write Nd, Nw, Nmo or Ny (12mo is a year)")
+    return value
+
+
 class Requirement(PackModel):
     """One clause (条款) of a standard; with a check it is measured on data, without one people assess it."""
 
@@ -95,6 +101,8 @@ class Standard(PackModel):
     review_every: DurationField | None = Field(None, description="review cycle: Nd, Nw, Nmo or Ny")
     body: Text | None = Field(None, description="Markdown")
     requirements: list[Requirement] = Field(default_factory=list)
+
+    _review_unit = field_validator("review_every")(_check_review_unit)
 
     @field_validator("id")
     @classmethod
