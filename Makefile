@@ -2,6 +2,7 @@
 # Both create .venv and install what they need on a fresh machine.
 
 PYTHON ?= python3
+CODE   := $(wildcard src tests benchmarks)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
@@ -22,12 +23,12 @@ demo: install
 	$(BIN)/guifan demo --out $(DEMO_DIR)
 
 lint: install
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check $(CODE)
+	$(BIN)/ruff format --check $(CODE)
 
 format: install
-	$(BIN)/ruff format src tests benchmarks
-	$(BIN)/ruff check --fix src tests benchmarks
+	$(BIN)/ruff format $(CODE)
+	$(BIN)/ruff check --fix $(CODE)
 
 typecheck: install
 	$(BIN)/mypy
