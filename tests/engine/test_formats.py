@@ -13,6 +13,7 @@ from guifan.engine.formats import FORMATS, render
 from guifan.engine.formats.markdown import escape as md_escape
 from guifan.engine.periods import Period
 from guifan.engine.results import Evaluation, GroupResult, Result
+from guifan.engine.values import text_in
 
 CST = timezone(timedelta(hours=8))
 ANSI = re.compile(r"\x1b\[")
@@ -276,7 +277,8 @@ def test_table_columns_align_with_chinese(one: list[Evaluation]) -> None:
     columns = set()
     for r in results():
         line = next(line for line in lines if line.startswith(r.requirement + " "))
-        columns.add(cell_len(line[: line.index(r.message[:20])]))  # after Chinese status labels
+        first = text_in(r.text) or r.message
+        columns.add(cell_len(line[: line.index(first[:8])]))  # after Chinese status labels
     assert len(columns) == 1
 
 

@@ -6,9 +6,10 @@ After loading, the connection's external access is switched off, so no expressio
 
 from __future__ import annotations
 
+import math
 import time as clock
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -278,8 +279,11 @@ class LocalRunner:
         except Exception as exc:  # one check's failure must never stop the others
             message = f"the check could not be evaluated: {_first_line(exc)}"
             return Result(**base, status="error", value=None, population=0, violations=0, message=message)
+        outcome = replace(outcome, value=_finite(outcome.value))
         groups = tuple(
-            GroupResult(g.by, status_of(g.value, target, check.warn), g.value, g.population, g.violations)
+            GroupResult(
+                g.by, status_of(_finite(g.value), target, check.warn), _finite(g.value), g.population, g.violations
+            )
             for g in outcome.groups
         )
         return Result(
@@ -299,6 +303,11 @@ class LocalRunner:
 
     def close(self) -> None:
         self.con.close()
+
+
+def _finite(value: float | None) -> float | None:
+    """NaN and infinities (0/0 in a user's ratio) measure nothing: they are no data, not a failure."""
+    return value if value is not None and math.isfinite(value) else None
 
 
 def _first_line(exc: Exception) -> str:

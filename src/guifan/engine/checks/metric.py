@@ -63,7 +63,7 @@ def _evaluate_each(spec: MetricSpec, ctx: CheckContext) -> Outcome:
         f"SELECT {ctx.key_sql(spec.dataset)} AS __key{group_select(spec.by)}, ({compiled(spec.each)}) AS __ok "
         f"FROM {ctx.relation(spec.dataset)}{where_clause(compiled(spec.where))}"
     )
-    return share_outcome(ctx, records, spec.by, f"of records satisfy {spec.each}")
+    return share_outcome(ctx, records, spec.by, "of records comply")
 
 
 def _evaluate_value(spec: MetricSpec, ctx: CheckContext) -> Outcome:

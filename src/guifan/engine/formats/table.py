@@ -44,6 +44,7 @@ from guifan.engine.formats.common import (
 )
 from guifan.engine.results import STATUSES, Evaluation, Result, Status
 from guifan.engine.status import percent
+from guifan.engine.values import text_in
 
 STYLES: dict[Status, str] = {
     "pass": "green",
@@ -189,8 +190,14 @@ def _standard_table(block: StandardBlock, widths: dict[str, int], language: str)
 
 
 def _message_cell(result: Result, language: str) -> Text:
-    """The message, then (for a failure or a warning) its groups below target and first violating keys."""
-    cell = Text(result.message or DASH)
+    """What the requirement says, the measured message, then (for a failure or a warning) its groups below
+    target and first violating keys."""
+    text = text_in(result.text)
+    cell = Text(text) if text else Text()
+    if result.message:
+        cell.append(("\n" if text else "") + result.message, style="dim" if text else "")
+    if not cell.plain:
+        cell = Text(DASH)
     groups = problem_groups(result)
     for group in groups[:GROUPS_SHOWN]:
         cell.append("\n└ ", style="dim")
