@@ -377,3 +377,32 @@ def test_count_of_nothing_can_fail(write_pack: WritePack) -> None:
         period="2025-01",
     )
     assert (r.status, r.value, r.population) == ("fail", 0, 0)
+
+
+def test_coverage_population_as_of_the_period_end(write_pack: WritePack) -> None:
+    employees = "employee_id,name,role,dept,active,hired,left_on\n" + "\n".join(
+        [
+            "E1,张伟,电工,生产部,true,2020-01-01,",
+            "E2,王芳,电工,生产部,true,2026-11-15,",  # joins after October
+            "E3,李娜,电工,质量部,true,2020-01-01,2026-10-31",  # leaves on the last day of October
+            "E4,刘洋,电工,质量部,true,2020-01-01,2026-12-01",  # still there at the end of October
+        ]
+    )
+    folder = write_pack(
+        HEAD.replace("active: boolean}", "active: boolean, hired: date, left_on: date}")
+        + """
+      - id: R1
+        text: x
+        check:
+          kind: coverage
+          population: {dataset: employees, where: "role = '电工'", since: hired, until: left_on}
+          records: {dataset: certs, match: {employee_id: employee_id}}
+""",
+        tickets__csv=TICKETS,
+        customers__csv=CUSTOMERS,
+        employees__csv=employees,
+        certs__csv=CERTS,
+    )
+    (r,) = evaluate(folder, "2026-10").results
+    assert r.population == 2  # E1 and E4
+    assert r.violating_keys == ("E4",)

@@ -27,6 +27,12 @@ from guifan.engine.sql import quote_ident, quote_literal
 class Population(PackModel):
     dataset: str
     where: str | None = None
+    since: str | None = Field(
+        None, description="column: when a member joined (e.g. hire_date); only members by the period end count"
+    )
+    until: str | None = Field(
+        None, description="column: when a member left (e.g. leave_date); empty means still a member"
+    )
 
 
 class Records(PackModel):
@@ -60,6 +66,10 @@ def validate(spec: CoverageSpec, schema: SchemaView) -> list[Issue]:
     if issues:
         return issues
     issues += column_issues(schema, pop.dataset, spec.by, ("by",))
+    for name in ("since", "until"):
+        column = getattr(pop, name)
+        if column:
+            issues += column_issues(schema, pop.dataset, [column], ("population", name))
     issues += column_issues(schema, pop.dataset, list(rec.match), ("records", "match"))
     issues += column_issues(schema, rec.dataset, list(rec.match.values()), ("records", "match"))
     if rec.valid_until:
@@ -82,14 +92,30 @@ def _still_valid(spec: CoverageSpec, ctx: CheckContext) -> str | None:
     return f"{col} IS NULL OR {col} >= TIMESTAMPTZ {quote_literal(ctx.period_end.isoformat())}"
 
 
+def _end_literal(dataset: str, column: str, ctx: CheckContext) -> str:
+    """The period end as a literal comparable with ``column`` (a date column compares with the first date whose
+    midnight is at or after the end)."""
+    if ctx.columns(dataset).get(column) == "date":
+        return f"DATE {quote_literal(ceil_date(ctx.period_end).isoformat())}"
+    return f"TIMESTAMPTZ {quote_literal(ctx.period_end.isoformat())}"
+
+
 def _before_end(dataset: str, ctx: CheckContext) -> str | None:
     time = ctx.time_column(dataset)
     if time is None:
         return None
-    col = quote_ident(time)
-    if ctx.columns(dataset).get(time) == "date":
-        return f"{col} < DATE {quote_literal(ceil_date(ctx.period_end).isoformat())}"
-    return f"{col} < TIMESTAMPTZ {quote_literal(ctx.period_end.isoformat())}"
+    return f"{quote_ident(time)} < {_end_literal(dataset, time, ctx)}"
+
+
+def _member_at_end(pop: Population, ctx: CheckContext) -> str | None:
+    """Joined before the end of the period and not yet left at its end."""
+    parts = []
+    if pop.since:
+        parts.append(f"{quote_ident(pop.since)} < {_end_literal(pop.dataset, pop.since, ctx)}")
+    if pop.until:
+        col = quote_ident(pop.until)
+        parts.append(f"({col} IS NULL OR {col} >= {_end_literal(pop.dataset, pop.until, ctx)})")
+    return " AND ".join(parts) or None
 
 
 def _qualifying(spec: CoverageSpec, ctx: CheckContext, *, check_validity: bool) -> str:
@@ -114,7 +140,8 @@ def _on(spec: CoverageSpec, ctx: CheckContext, alias: str) -> str:
 
 def evaluate(spec: CoverageSpec, ctx: CheckContext) -> Outcome:
     key = ctx.key_sql(spec.population.dataset, alias="pop")
-    pop = f"SELECT * FROM {ctx.relation(spec.population.dataset)}{where_clause(compiled(spec.population.where))}"
+    members = where_clause(compiled(spec.population.where), _member_at_end(spec.population, ctx))
+    pop = f"SELECT * FROM {ctx.relation(spec.population.dataset)}{members}"
     joined = f"({pop}) AS pop LEFT JOIN ({_qualifying(spec, ctx, check_validity=True)}) AS q ON {_on(spec, ctx, 'q')}"
     lapsed = ", FALSE AS __any"
     if spec.records.valid_until:
