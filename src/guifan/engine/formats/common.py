@@ -141,9 +141,13 @@ def group_label(group: GroupResult) -> str:
 
 
 def group_line(group: GroupResult, unit: str, language: str) -> str:
-    """``team=客服北区 不通过 88.2% (120/1020)``: violations out of population in brackets."""
+    """``team=客服北区 不通过 88.2% (120/1020)``: violations out of population in brackets; for an aggregate,
+    the number of records it was computed on (``(1,063)``)."""
     shown = value_text(group.value, unit)
-    counts = f"({count_text(group.violations)}/{count_text(group.population)})"
+    if unit == "share":
+        counts = f"({count_text(group.violations)}/{count_text(group.population)})"
+    else:
+        counts = f"({count_text(group.population)})"
     return f"{group_label(group)} {status_label(group.status, language)} {shown} {counts}"
 
 
