@@ -204,3 +204,10 @@ def test_engine_does_not_import_django_or_cli() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_records_prints_the_violating_rows_as_csv(starter: Path) -> None:
+    code, out, err = invoke("records", str(starter), "CS-001.1", "--period", "2026-10")
+    lines = out.strip().splitlines()
+    assert code == 0 and lines[0].startswith("ticket_id,created_at")
+    assert f"{len(lines) - 1:,} records break CS-001.1" in err

@@ -186,6 +186,38 @@ def validate(pack: Path, data_dir: Path | None) -> None:
 
 
 @cli.command()
+@click.argument("pack", type=click.Path(path_type=Path))
+@click.argument("requirement")
+@click.option("--data", "data_dir", type=click.Path(path_type=Path), help="Read dataset sources from DIR.")
+@click.option("--period", help="The period, as for check; every record when absent.")
+@click.option("--limit", default=None, type=click.IntRange(min=1), help="At most N records.")
+@click.option("--out", type=click.Path(path_type=Path), help="Write the CSV to FILE instead of stdout.")
+def records(
+    pack: Path, requirement: str, data_dir: Path | None, period: str | None, limit: int | None, out: Path | None
+) -> None:
+    """Print, as CSV, the records that break REQUIREMENT of PACK in the period."""
+    import csv
+    import io
+    from datetime import datetime
+
+    from guifan.engine import load_pack
+    from guifan.engine.periods import open_period, parse_period, zone
+    from guifan.engine.records import violating_records
+
+    with _input_errors():
+        loaded = load_pack(pack)
+        tz = zone(loaded.pack.timezone)
+        chosen = parse_period(period, tz) if period else open_period(datetime.now(tz))
+        page = violating_records(loaded, requirement, chosen, data_dir=data_dir, limit=limit)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(page.columns)
+    writer.writerows(page.rows)
+    _write(buffer.getvalue(), out)
+    click.echo(f"{page.total:,} records break {requirement} in {chosen.label} (dataset {page.dataset})", err=True)
+
+
+@cli.command()
 @click.option("--out", type=click.Path(path_type=Path), help="Write the schema to FILE instead of stdout.")
 def schema(out: Path | None) -> None:
     """Print the JSON Schema of pack.yaml."""
