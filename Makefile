@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 DEMO_DIR ?= demo-company
 
-.PHONY: install demo test lint format typecheck pytest bench clean
+.PHONY: install system demo test lint format typecheck pytest pytest-postgres api-schema bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,6 +18,9 @@ $(STAMP): pyproject.toml
 	@touch $@
 
 install: $(STAMP)
+
+system:
+	bash scripts/system-packages.sh
 
 demo: install
 	$(BIN)/guifan demo --out $(DEMO_DIR)
@@ -33,10 +36,17 @@ format: install
 typecheck: install
 	$(BIN)/mypy
 
-pytest: install
-	$(BIN)/pytest -q
+pytest: install system
+	$(BIN)/pytest -q -p no:cacheprovider
 
-test: lint typecheck pytest
+# The web application's tests again, on PostgreSQL (the engine does not touch the database).
+pytest-postgres: install system
+	bash scripts/with-postgres.sh $(BIN)/pytest -q -p no:cacheprovider tests/web
+
+test: lint typecheck pytest pytest-postgres
+
+api-schema: install
+	DJANGO_SETTINGS_MODULE=guifan.web.site.test_settings $(BIN)/python -m django spectacular --file docs/api/openapi.yaml
 
 bench: install
 	$(BIN)/python benchmarks/checks.py

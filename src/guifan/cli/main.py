@@ -266,9 +266,22 @@ def demo(out_dir: Path, scale: float, no_serve: bool, period: str | None) -> Non
     """Generate the demo company 示例公司 (a year of data and its standards) and evaluate it."""
     from guifan.cli.demo import run_demo
 
-    del no_serve  # terminal output is all the demo does until the web application is installed
     with _input_errors():
         run_demo(out_dir, scale=scale, period=period)
+    if not no_serve:
+        from guifan.cli.web import load_and_serve
+
+        load_and_serve(out_dir)
+
+
+def _add_web_commands() -> None:
+    from guifan.cli.web import manage, serve
+
+    cli.add_command(serve)
+    cli.add_command(manage)
+
+
+_add_web_commands()
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -319,3 +319,51 @@ class _StaticSchema:
 def schema_view(pack: Pack, columns: dict[str, dict[str, str]]) -> SchemaView:
     """A schema view that knows the datasets' columns (from :func:`guifan.engine.datasets.probe_schema`)."""
     return _StaticSchema(pack, columns)
+
+
+def check_problems(
+    check: Any,
+    datasets: dict[str, Any],
+    *,
+    calendars: dict[str, Any] | None = None,
+    timezone: str = "UTC",
+) -> list[str]:
+    """Validate one check (a mapping, as written in a pack) against the given datasets and calendars.
+
+    Returns the same messages ``guifan check`` prints, with the place inside the check instead of a line
+    number, so a web form can show them at its field. An empty list means the check is valid.
+    """
+    data = {
+        "guifan": 1,
+        "id": "form",
+        "title": "form",
+        "timezone": timezone,
+        "calendars": calendars or {},
+        "datasets": datasets,
+        "standards": [{"id": "S", "title": "S", "category": "process", "requirements": [
+            {"id": "R", "text": "R", "check": check}
+        ]}],
+    }  # fmt: skip
+    source = SourceMap("check")
+    try:
+        pack = _validate_model(data, source)
+    except PackError as exc:
+        return [_in_check(p) for p in exc.problems]
+    loaded = LoadedPack(pack, Path(), source, Path("check"))
+    return [_in_check(p) for p in _check_problems(loaded, _StaticSchema(pack, _declared_columns(pack)))]
+
+
+def _declared_columns(pack: Pack) -> dict[str, dict[str, str]]:
+    """Columns the datasets declare (a form cannot read the files, so only declared columns are known)."""
+    out: dict[str, dict[str, str]] = {}
+    for name, spec in pack.datasets.items():
+        if spec.columns:
+            out[name] = {c: (t if isinstance(t, str) else t.type) for c, t in spec.columns.items()}
+    return out
+
+
+def _in_check(problem: Problem) -> str:
+    prefix = "standards[0].requirements[0].check"
+    field = (problem.location.field or "").removeprefix(prefix).lstrip(".")
+    text = f"{field}: {problem.message}" if field else problem.message
+    return f"{text} ({problem.hint})" if problem.hint else text

@@ -1,0 +1,54 @@
+"""The dashboard and the audit trail."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from guifan.web.core import access
+from guifan.web.core.models import AuditEntry
+from guifan.web.measure import queries
+from guifan.web.standards.models import StandardVersion, VersionStatus
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    evaluation = queries.chosen_evaluation(request.GET.get("evaluation"))
+    context: dict[str, Any] = {"evaluation": evaluation, "evaluations": queries.done_evaluations()[:36]}
+    if evaluation is not None:
+        results = queries.results_for(request.user, evaluation)
+        context |= {
+            "summary": queries.status_counts(results),
+            "by_category": queries.by_category(results),
+            "by_unit": queries.by_unit(results),
+            "worst": queries.worst(results)[:10],
+            "trend": queries.trend_json(request.user),
+        }
+    context["reviews_due"] = _reviews_due(request.user)
+    context["today"] = timezone.localdate()
+    return render(request, "core/dashboard.html", context)
+
+
+def _reviews_due(user: Any) -> list[StandardVersion]:
+    soon = timezone.localdate() + timedelta(days=30)
+    versions = (
+        StandardVersion.objects.filter(status=VersionStatus.EFFECTIVE, next_review__lte=soon)
+        .filter(access.scope_filter(user, "standard__owner_unit"))
+        .select_related("standard")
+        .order_by("next_review")
+    )
+    return list(versions[:10])
+
+
+@login_required
+def audit_trail(request: HttpRequest, object_type: str, object_id: str) -> HttpResponse:
+    if not (access.role_of(request.user) in access.SEE_ALL or access.can_admin(request.user)):
+        raise PermissionDenied
+    entries = AuditEntry.objects.filter(object_type=object_type, object_id=object_id).select_related("actor")
+    return render(request, "core/audit.html", {"entries": entries[:500], "object_type": object_type})

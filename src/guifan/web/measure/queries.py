@@ -1,0 +1,106 @@
+"""Read-side questions the dashboard and result pages ask, each scoped through the access layer."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter, defaultdict
+from typing import Any
+
+from django.db.models import Count, QuerySet
+
+from guifan.web.core import access
+from guifan.web.measure.models import Evaluation, Result
+from guifan.web.org.models import OrgUnit
+from guifan.web.standards.models import category_name
+
+MONTH = re.compile(r"^\d{4}-\d{2}$")
+STATUSES = ("pass", "warn", "fail", "no_data", "error")
+SEVERITY_ORDER = {"critical": 0, "major": 1, "minor": 2}
+
+
+def done_evaluations() -> QuerySet[Evaluation]:
+    return Evaluation.objects.filter(state=Evaluation.State.DONE).order_by("-end", "-start", "-created")
+
+
+def chosen_evaluation(evaluation_id: str | None) -> Evaluation | None:
+    evaluations = done_evaluations()
+    if evaluation_id and evaluation_id.isdigit():
+        return evaluations.filter(pk=int(evaluation_id)).first()
+    return evaluations.first()
+
+
+def results_for(user: Any, evaluation: Evaluation) -> QuerySet[Result]:
+    return evaluation.results.filter(access.scope_filter(user, "unit_id_snapshot"))
+
+
+def status_counts(results: QuerySet[Result]) -> dict[str, Any]:
+    counts = Counter(dict(results.values_list("status").annotate(n=Count("id")).values_list("status", "n")))
+    measured = sum(counts[s] for s in ("pass", "warn", "fail", "error"))
+    rate = (counts["pass"] + counts["warn"]) / measured if measured else None
+    return {"counts": {s: counts[s] for s in STATUSES}, "total": sum(counts.values()), "rate": rate}
+
+
+def _rows(pairs: list[tuple[Any, str, int]]) -> dict[Any, dict[str, int]]:
+    table: dict[Any, dict[str, int]] = defaultdict(lambda: dict.fromkeys(STATUSES, 0))
+    for key, status, n in pairs:
+        table[key][status] += n
+    return table
+
+
+def _rate(counts: dict[str, int]) -> float | None:
+    measured = counts["pass"] + counts["warn"] + counts["fail"] + counts["error"]
+    return (counts["pass"] + counts["warn"]) / measured if measured else None
+
+
+def by_category(results: QuerySet[Result]) -> list[dict[str, Any]]:
+    pairs = list(
+        results.values_list("category", "status").annotate(n=Count("id")).values_list("category", "status", "n")
+    )
+    table = _rows(pairs)
+    from guifan.engine.pack.model import CATEGORIES
+
+    return [
+        {"category": c, "name": category_name(c), "counts": table[c], "rate": _rate(table[c])}
+        for c in CATEGORIES
+        if c in table
+    ]
+
+
+def by_unit(results: QuerySet[Result]) -> list[dict[str, Any]]:
+    pairs = list(
+        results.values_list("unit_id_snapshot", "status")
+        .annotate(n=Count("id"))
+        .values_list("unit_id_snapshot", "status", "n")
+    )
+    table = _rows(pairs)
+    units = OrgUnit.objects.in_bulk([k for k in table if k is not None])
+    rows = [
+        {"unit": units.get(k), "counts": v, "rate": _rate(v)} for k, v in table.items() if k is not None and k in units
+    ]
+    return sorted(rows, key=lambda r: (r["rate"] if r["rate"] is not None else 2, str(r["unit"])))
+
+
+def worst(results: QuerySet[Result]) -> list[Result]:
+    failing = results.filter(status__in=["fail", "error"]).select_related("requirement", "standard__current")
+    return sorted(
+        failing,
+        key=lambda r: (SEVERITY_ORDER.get(r.requirement.severity if r.requirement else "major", 1), -r.violations),
+    )
+
+
+def trend_json(user: Any) -> str:
+    """Compliance per month (evaluations labelled YYYY-MM), overall and per category, for the chart."""
+    months = [e for e in done_evaluations().order_by("end") if MONTH.match(e.label)]
+    labels, overall = [], []
+    per_category: dict[str, list[float | None]] = defaultdict(list)
+    for evaluation in months:
+        results = results_for(user, evaluation)
+        labels.append(evaluation.label)
+        overall.append(status_counts(results)["rate"])
+        rows = {row["category"]: row["rate"] for row in by_category(results)}
+        for category in rows.keys() | per_category.keys():
+            per_category[category].extend([None] * (len(labels) - 1 - len(per_category[category])))
+            per_category[category].append(rows.get(category))
+    series = {category_name(c): v for c, v in per_category.items()}
+    return json.dumps({"labels": labels, "overall": overall, "categories": series}, ensure_ascii=False)

@@ -1,0 +1,154 @@
+"""Evaluations: build the catalogue's pack, run the engine over periods, keep the results.
+
+Runs happen in a background thread of the web process (the embedded default: no extra server), or in the
+calling thread when ``GUIFAN_EVAL_SYNC`` is set (tests, the demo loader, the CLI).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import threading
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import close_old_connections, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from guifan.engine import evaluate_periods, load_pack
+from guifan.engine.errors import InputError
+from guifan.engine.periods import Period
+from guifan.engine.results import Evaluation as EngineEvaluation
+from guifan.web.core import access
+from guifan.web.core.audit import record
+from guifan.web.measure.models import Evaluation, GroupResult, Result
+from guifan.web.standards.models import Requirement, Standard
+from guifan.web.standards.packs import dump_yaml, measured_version, pack_data
+
+_EXECUTOR = ThreadPoolExecutor(max_workers=1, thread_name_prefix="guifan-eval")
+_LOCK = threading.Lock()
+
+
+def _sync() -> bool:
+    return bool(os.environ.get("GUIFAN_EVAL_SYNC"))
+
+
+@transaction.atomic
+def start(actor: Any, periods: Sequence[Period]) -> list[Evaluation]:
+    """Queue one evaluation per period and start running them."""
+    if not access.can_run_evaluations(actor):
+        raise PermissionDenied(_("You may not run evaluations."))
+    evaluations = [
+        Evaluation.objects.create(label=p.label, start=p.start, end=p.end, started_by=actor) for p in periods
+    ]
+    for evaluation in evaluations:
+        record(actor, "start evaluation", evaluation, after={"period": evaluation.label})
+    ids = [e.pk for e in evaluations]
+    if _sync():
+        transaction.on_commit(lambda: run(ids, periods))
+    else:
+        transaction.on_commit(lambda: _EXECUTOR.submit(_run_in_thread, ids, list(periods)))
+    return evaluations
+
+
+def _run_in_thread(ids: list[int], periods: list[Period]) -> None:
+    close_old_connections()
+    try:
+        run(ids, periods)
+    finally:
+        close_old_connections()
+
+
+def run(ids: Sequence[int], periods: Sequence[Period]) -> None:
+    """Evaluate the catalogue over ``periods`` (data read once) and store a result per requirement."""
+    with _LOCK, tempfile.TemporaryDirectory(prefix="guifan-eval-") as tmp:
+        Evaluation.objects.filter(pk__in=ids).update(state=Evaluation.State.RUNNING)
+        try:
+            folder = Path(tmp)
+            (folder / "pack.yaml").write_text(dump_yaml(pack_data(sources="absolute")), encoding="utf-8")
+            loaded = load_pack(folder)
+            total = len(loaded.pack.requirements())
+            Evaluation.objects.filter(pk__in=ids).update(total=total)
+            outcomes = _evaluate(loaded, ids, periods)
+        except InputError as exc:
+            _fail(ids, str(exc))
+            return
+        except Exception as exc:  # a run must end in a state the user can see, whatever happened
+            _fail(ids, f"{type(exc).__name__}: {exc}")
+            raise
+        for evaluation_id, outcome in zip(ids, outcomes, strict=True):
+            store(evaluation_id, outcome)
+
+
+def _evaluate(loaded: Any, ids: Sequence[int], periods: Sequence[Period]) -> tuple[EngineEvaluation, ...]:
+    position = [0]  # which period the engine is on: it reports done == total at the end of each
+
+    def progress(done: int, total: int, _what: str) -> None:
+        Evaluation.objects.filter(pk=ids[min(position[0], len(ids) - 1)]).update(progress=done)
+        if total and done == total:
+            position[0] += 1
+
+    return evaluate_periods(loaded, list(periods), sample=200, progress=progress)
+
+
+def _fail(ids: Sequence[int], message: str) -> None:
+    Evaluation.objects.filter(pk__in=ids).update(state=Evaluation.State.FAILED, error=message, finished=timezone.now())
+
+
+@transaction.atomic
+def store(evaluation_id: int, outcome: EngineEvaluation) -> None:
+    """Replace the evaluation's results with the engine's outcome."""
+    evaluation = Evaluation.objects.select_for_update().get(pk=evaluation_id)
+    evaluation.results.all().delete()
+    requirements = _requirement_index()
+    rows: list[Result] = []
+    for r in outcome.results:
+        requirement, standard = requirements.get(r.requirement, (None, None))
+        rows.append(
+            Result(
+                evaluation=evaluation,
+                requirement=requirement,
+                standard=standard,
+                standard_code=r.standard,
+                requirement_code=r.requirement,
+                category=r.category,
+                unit_id_snapshot=standard.owner_unit_id if standard else None,
+                kind=r.kind or "",
+                status=r.status,
+                value=r.value,
+                unit=r.unit,
+                target=r.target or "",
+                population=r.population,
+                violations=r.violations,
+                violating_keys=list(r.violating_keys),
+                violating_keys_truncated=r.violating_keys_truncated,
+                details=r.details,
+                message=r.message,
+            )
+        )
+    Result.objects.bulk_create(rows)
+    groups = [
+        GroupResult(
+            result=row, by=g.by, status=g.status, value=g.value, population=g.population, violations=g.violations
+        )
+        for row, r in zip(rows, outcome.results, strict=True)
+        for g in r.groups
+    ]
+    GroupResult.objects.bulk_create(groups)
+    evaluation.state = Evaluation.State.DONE
+    evaluation.progress = evaluation.total = len(rows)
+    evaluation.warnings = list(outcome.warnings)
+    evaluation.finished = timezone.now()
+    evaluation.save()
+
+
+def _requirement_index() -> dict[str, tuple[Any, Standard]]:
+    """Requirement code -> (requirement of the measured version, standard), in two queries."""
+    standards = {s.pk: s for s in Standard.objects.select_related("current")}
+    versions = {v.pk: v for s in standards.values() if (v := measured_version(s)) is not None}
+    requirements = Requirement.objects.filter(version_id__in=versions)
+    return {r.code: (r, standards[versions[r.version_id].standard_id]) for r in requirements}

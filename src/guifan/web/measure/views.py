@@ -1,0 +1,134 @@
+"""Evaluations, results with their violating records, and datasets."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from guifan.engine import InputError
+from guifan.web.core import access
+from guifan.web.measure import records, services
+from guifan.web.measure.forms import RunForm
+from guifan.web.measure.models import DataSource, Evaluation, Result
+
+PAGE = 50
+
+
+@login_required
+def evaluation_list(request: HttpRequest) -> HttpResponse:
+    form = RunForm(request.POST or None)
+    if request.method == "POST":
+        if not access.can_run_evaluations(request.user):
+            raise PermissionDenied
+        if form.is_valid():
+            evaluations = services.start(request.user, form.cleaned_data["periods"])
+            messages.success(request, _("%(n)d evaluations started.") % {"n": len(evaluations)})
+            return redirect("evaluation-list")
+    evaluations = Evaluation.objects.select_related("started_by").order_by("-created")[:100]
+    return render(request, "measure/evaluations.html", {"form": form, "evaluations": evaluations})
+
+
+@login_required
+def evaluation_progress(request: HttpRequest) -> HttpResponse:
+    """The running and queued evaluations (polled by htmx while any is running)."""
+    running = Evaluation.objects.filter(state__in=["queued", "running"]).order_by("created")
+    return render(request, "measure/_progress.html", {"running": running})
+
+
+def visible_results(user: Any) -> QuerySet[Result]:
+    return Result.objects.filter(access.scope_filter(user, "unit_id_snapshot"))
+
+
+@login_required
+def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = access.get_or_404(Evaluation.objects.all(), pk=pk)
+    results = visible_results(request.user).filter(evaluation=evaluation).select_related("requirement")
+    status = request.GET.get("status", "")
+    if status:
+        results = results.filter(status=status)
+    return render(request, "measure/evaluation.html", {"evaluation": evaluation, "results": results, "status": status})
+
+
+@login_required
+def result_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    result: Result = access.get_or_404(
+        visible_results(request.user).select_related("evaluation", "requirement", "standard__current"), pk=pk
+    )
+    context: dict[str, Any] = {"result": result, "groups": result.groups.all()}
+    if result.violations and result.status in ("fail", "warn", "pass"):
+        page_number = max(1, int(request.GET.get("page", "1") or 1))
+        try:
+            page = records.page(result, limit=PAGE, offset=(page_number - 1) * PAGE)
+        except InputError as exc:
+            context["records_error"] = str(exc)
+        else:
+            context |= {"page": page, "page_number": page_number, "pages": Paginator(range(page.total), PAGE)}
+    history = visible_results(request.user).filter(requirement_code=result.requirement_code, evaluation__state="done")
+    context["history"] = history.select_related("evaluation").order_by("evaluation__end", "evaluation__start")[:36]
+    return render(request, "measure/result.html", context)
+
+
+@login_required
+def result_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    result: Result = access.get_or_404(visible_results(request.user).select_related("evaluation"), pk=pk)
+    page = records.page(result, limit=None, offset=0)
+    name = f"{result.requirement_code}-{result.evaluation.label}-violations"
+    if fmt == "xlsx":
+        return _xlsx(page, name)
+    buffer = io.StringIO()
+    buffer.write("\ufeff")  # so Excel opens UTF-8 Chinese text correctly
+    writer = csv.writer(buffer)
+    writer.writerow(page.columns)
+    writer.writerows(page.rows)
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
+
+
+def _xlsx(page: Any, name: str) -> HttpResponse:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("violations")
+    sheet.append(page.columns)
+    for row in page.rows:
+        sheet.append([_cell(v) for v in row])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
+
+
+def _cell(value: Any) -> Any:
+    tz = getattr(value, "tzinfo", None)
+    return value.replace(tzinfo=None) if tz is not None else value
+
+
+@login_required
+def dataset_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "measure/datasets.html", {"datasets": DataSource.objects.all()})
+
+
+@login_required
+def dataset_detail(request: HttpRequest, name: str) -> HttpResponse:
+    dataset = access.get_or_404(DataSource.objects.all(), name=name)
+    try:
+        preview = records.preview(dataset, limit=50)
+    except InputError as exc:
+        preview, error = None, str(exc)
+    else:
+        error = ""
+    return render(request, "measure/dataset.html", {"dataset": dataset, "preview": preview, "error": error})
