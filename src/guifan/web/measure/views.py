@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from guifan.engine import InputError
 from guifan.web.core import access
 from guifan.web.measure import records, services
-from guifan.web.measure.forms import RunForm
+from guifan.web.measure.datasets import register
+from guifan.web.measure.forms import DatasetForm, RunForm
 from guifan.web.measure.models import DataSource, Evaluation, Result
 
 PAGE = 50
@@ -119,7 +120,21 @@ def _cell(value: Any) -> Any:
 
 @login_required
 def dataset_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "measure/datasets.html", {"datasets": DataSource.objects.all()})
+    form = DatasetForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if not access.can_manage_catalogue(request.user):
+            raise PermissionDenied
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                register(request.user, data["name"], data["spec"], upload=data.get("file"),
+                         server_path=data.get("server_path") or "")  # fmt: skip
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Dataset %(name)s registered.") % {"name": data["name"]})
+                return redirect("dataset-detail", name=data["name"])
+    return render(request, "measure/datasets.html", {"datasets": DataSource.objects.all(), "form": form})
 
 
 @login_required

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -11,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from guifan.web.core import access
 from guifan.web.core.audit import record, snapshot
-from guifan.web.standards.models import Acknowledgement, Requirement, StandardVersion, VersionStatus
+from guifan.web.standards.models import Acknowledgement, Attachment, Requirement, StandardVersion, VersionStatus
 from guifan.web.standards.reviews import next_review
 
 EDITABLE_FIELDS = ("number", "title", "title_en", "body", "body_en", "effective", "review_every")
@@ -168,3 +170,39 @@ def delete_requirement(actor: Any, requirement: Requirement) -> None:
         raise ValidationError(_("Only a draft can be changed; start a new revision instead."))
     record(actor, "delete requirement", requirement, before=snapshot(requirement))
     requirement.delete()
+
+
+ATTACHMENT_TYPES = (".pdf", ".docx", ".doc", ".xlsx", ".xls", ".pptx", ".png", ".jpg", ".jpeg", ".txt", ".md",
+                    ".csv", ".zip")  # fmt: skip
+
+
+@transaction.atomic
+def add_attachment(actor: Any, version: StandardVersion, upload: Any) -> Attachment:
+    """Attach a file to a version: size- and type-limited."""
+    _require_edit(actor, version)
+    suffix = Path(upload.name).suffix.lower()
+    if suffix not in ATTACHMENT_TYPES:
+        raise ValidationError(_("%(name)s is not an accepted type; use one of %(types)s.")
+                              % {"name": upload.name, "types": ", ".join(ATTACHMENT_TYPES)})  # fmt: skip
+    if upload.size > settings.MAX_UPLOAD_BYTES:
+        raise ValidationError(_("The file is larger than the upload limit of %(mb)s MB.")
+                              % {"mb": settings.MAX_UPLOAD_BYTES // 2**20})  # fmt: skip
+    attachment = Attachment(version=version, name=Path(upload.name).name[:200], size=upload.size, uploaded_by=actor)
+    attachment.file.save(attachment.name, upload, save=False)
+    attachment.save()
+    record(actor, "attach file", version, after={"file": attachment.name, "size": attachment.size})
+    return attachment
+
+
+def acknowledgement_coverage(version: StandardVersion) -> tuple[int, int]:
+    """(acknowledged, expected): the logins in the owner unit's subtree, or everyone for a company-wide one."""
+    from guifan.web.core.models import Profile
+    from guifan.web.org.models import OrgUnit
+
+    unit_id = version.standard.owner_unit_id
+    profiles = Profile.objects.all()
+    if unit_id is not None:
+        profiles = profiles.filter(unit__in=OrgUnit.subtree_ids(unit_id))
+    expected = set(profiles.values_list("user_id", flat=True))
+    acked = set(version.acknowledgements.values_list("user_id", flat=True))
+    return len(acked & expected), len(expected)

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +20,7 @@ from guifan.web.core import access
 from guifan.web.measure.models import Result
 from guifan.web.standards import services
 from guifan.web.standards.forms import DraftForm, RequirementForm
-from guifan.web.standards.models import Requirement, Standard, StandardVersion, category_name
+from guifan.web.standards.models import Attachment, Requirement, Standard, StandardVersion, VersionStatus, category_name
 
 
 def visible_standards(user: Any) -> QuerySet[Standard]:
@@ -66,6 +66,8 @@ def standard_detail(request: HttpRequest, code: str) -> HttpResponse:
         "can_approve": access.can_manage_catalogue(request.user),
         "acknowledged": shown is not None and shown.acknowledgements.filter(user=request.user).exists(),
         "raci": standard.raci.select_related("person", "position"),
+        "attachments": shown.attachments.all() if shown else [],
+        "ack": services.acknowledgement_coverage(shown) if shown and shown.status == VersionStatus.EFFECTIVE else None,
     }  # fmt: skip
     return render(request, "standards/detail.html", context)
 
@@ -221,3 +223,30 @@ def edit_requirement(request: HttpRequest, code: str, number: str, req: str | No
             messages.success(request, _("Requirement saved."))
             return redirect(f"{standard_url(version.standard)}?v={version.number}")
     return render(request, "standards/requirement_form.html", {"form": form, "version": version})
+
+
+@login_required
+@require_POST
+def attach(request: HttpRequest, code: str) -> HttpResponse:
+    standard = _standard(request, code)
+    version = access.get_or_404(standard.versions.all(), number=request.POST.get("version"))
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Choose a file to attach."))
+    else:
+        try:
+            services.add_attachment(request.user, version, upload)
+        except PermissionDenied as exc:
+            messages.error(request, str(exc) or _("You may not do this."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("File attached."))
+    return redirect(f"{standard_url(standard)}?v={version.number}")
+
+
+@login_required
+def attachment(request: HttpRequest, code: str, pk: int) -> FileResponse:
+    standard = _standard(request, code)
+    item: Attachment = access.get_or_404(Attachment.objects.filter(version__standard=standard), pk=pk)
+    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.name)
