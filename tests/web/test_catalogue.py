@@ -108,3 +108,25 @@ def test_acknowledgement(catalogue: Path, users: dict[str, Any]) -> None:
     services.acknowledge(users["staff"], current)
     services.acknowledge(users["staff"], current)
     assert current.acknowledgements.count() == 1
+
+
+def test_admin_changes_are_audited_without_secrets(catalogue: Path, users: dict[str, Any]) -> None:
+    from django.test import Client
+
+    from guifan.web.core.models import Profile
+
+    client = Client()
+    client.force_login(users["admin"])
+    profile = Profile.objects.get(user=users["staff"])
+    response = client.post(
+        f"/admin/core/profile/{profile.pk}/change/", {"user": users["staff"].pk, "role": "auditor", "unit": ""}
+    )
+    assert response.status_code == 302
+    entry = AuditEntry.objects.get(action="admin change", object_type="core.profile")
+    assert entry.actor == users["admin"] and entry.before["role"] == "staff" and entry.after["role"] == "auditor"
+    client.post(
+        f"/admin/auth/user/{users['readonly'].pk}/password/",
+        {"password1": "A-new-long-pass-42", "password2": "A-new-long-pass-42"},
+    )
+    for entry in AuditEntry.objects.filter(object_type="auth.user"):
+        assert "password" not in (entry.before or {}) and "password" not in (entry.after or {})

@@ -1,15 +1,26 @@
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
 
+from guifan.web.core.admin_audit import AuditedAdmin
 from guifan.web.core.models import AuditEntry, Catalogue, Profile
 
 
 @admin.register(Profile)
-class ProfileAdmin(admin.ModelAdmin):
+class ProfileAdmin(AuditedAdmin):
     list_display = ("user", "role", "unit")
     list_filter = ("role",)
+
+
+class AuditedUserAdmin(AuditedAdmin, UserAdmin):
+    """Accounts and their permissions: changes are audited (password hashes are never copied into it)."""
+
+
+admin.site.unregister(get_user_model())
+admin.site.register(get_user_model(), AuditedUserAdmin)
 
 
 @admin.register(AuditEntry)
@@ -30,4 +41,4 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return False
 
 
-admin.site.register(Catalogue)
+admin.site.register(Catalogue, AuditedAdmin)

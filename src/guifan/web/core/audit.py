@@ -28,9 +28,12 @@ def jsonable(value: Any) -> Any:
     return value
 
 
+SECRET_FIELDS = frozenset({"password"})
+
+
 def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
-    """The object's concrete field values as JSON (foreign keys as ids)."""
-    names = fields or [f.name for f in obj._meta.concrete_fields]
+    """The object's concrete field values as JSON (foreign keys as ids); secrets are left out."""
+    names = fields or [f.name for f in obj._meta.concrete_fields if f.name not in SECRET_FIELDS]
     out: dict[str, Any] = {}
     for name in names:
         field = obj._meta.get_field(name)

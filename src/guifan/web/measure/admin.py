@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from guifan.web.measure.models import DataSource, Evaluation
+from guifan.web.core.admin_audit import AuditedAdmin
+from guifan.web.measure.models import DataSource
 
-admin.site.register(DataSource)
-admin.site.register(Evaluation)
+admin.site.register(DataSource, AuditedAdmin)
