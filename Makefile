@@ -46,7 +46,16 @@ pytest-postgres: install system
 test: lint typecheck pytest pytest-postgres
 
 api-schema: install
-	DJANGO_SETTINGS_MODULE=guifan.web.site.test_settings $(BIN)/python -m django spectacular --file docs/api/openapi.yaml
+	DJANGO_SETTINGS_MODULE=guifan.web.site.test_settings $(BIN)/python -m django spectacular --lang en --file docs/api/openapi.yaml
+
+# Re-extract the web UI's strings into src/guifan/web/locale and compile the .mo (committed with the .po).
+# Needs GNU gettext (apt-get install gettext); only for development, not to run or test the app.
+.PHONY: messages
+messages: install
+	cd src/guifan/web && DJANGO_SETTINGS_MODULE=guifan.web.site.test_settings $(abspath $(BIN))/python -m django \
+		makemessages -l zh_Hans --no-obsolete --ignore ".venv/*" --ignore "tests/*"
+	cd src/guifan/web && DJANGO_SETTINGS_MODULE=guifan.web.site.test_settings $(abspath $(BIN))/python -m django \
+		compilemessages -l zh_Hans
 
 bench: install
 	$(BIN)/python benchmarks/checks.py

@@ -16,6 +16,15 @@ from guifan.web.standards.packs import import_pack
 PASSWORD = "pw-for-tests"
 
 
+@pytest.fixture(autouse=True)
+def english() -> Any:
+    """Tests read English messages; the UI's Chinese is tested in test_i18n."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def starter_dir(tmp_path: Path) -> Path:
     folder = tmp_path / "pack"
@@ -61,7 +70,7 @@ def catalogue(users: dict[str, Any], starter_dir: Path) -> Path:
     return starter_dir
 
 
-def client_for(user: Any) -> Client:
-    client = Client()
+def client_for(user: Any, language: str = "en") -> Client:
+    client = Client(headers={"Accept-Language": language})
     client.force_login(user)
     return client

@@ -7,12 +7,19 @@ from typing import Any
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from guifan.engine.status import number, percent
 
 register = template.Library()
 
-_LABELS = {"pass": "Pass", "warn": "Warn", "fail": "Fail", "no_data": "No data", "error": "Error"}
+_LABELS = {
+    "pass": gettext_noop("Pass"),
+    "warn": gettext_noop("Warn"),
+    "fail": gettext_noop("Fail"),
+    "no_data": gettext_noop("No data"),
+    "error": gettext_noop("Error"),
+}
 
 
 @register.filter
