@@ -58,8 +58,9 @@ def load(pack_dir: Path, *, evaluate: bool = True) -> list[DemoAccount]:
 
 @transaction.atomic
 def _load_catalogue(pack_dir: Path) -> None:
-    admin = _accounts()[0]
     _load_org(pack_dir / "data")
+    admin = _accounts()[0]
+    _link_accounts()
     import_pack(admin, load_pack(pack_dir))
     _assign_raci()
 
@@ -107,7 +108,6 @@ def _load_org(data: Path) -> None:
             code=person["employee_id"], name=person["name"], unit=unit, position=positions[title],
             active=person["active"].lower() == "true",
         )  # fmt: skip
-    _link_accounts()
 
 
 def _link_accounts() -> None:
