@@ -73,3 +73,45 @@ def test_bad_period_is_a_form_error(catalogue: Path, users: dict[str, Any]) -> N
     assert response.status_code == 200
     assert "not a valid period" in response.content.decode() or "not a period" in response.content.decode()
     assert not Evaluation.objects.exists()
+
+
+def test_the_catalogue_itself_is_measurable(catalogue: Path, users: dict[str, Any]) -> None:
+    """An organization requirement on the app's own RACI data: every standard has an Accountable."""
+    from guifan.web.org.models import Person, Raci
+    from guifan.web.standards import services as catalogue_services
+    from guifan.web.standards.models import Standard
+
+    person = Person.objects.create(code="E1", name="张伟")
+    Raci.objects.create(standard=Standard.objects.get(code="CS-001"), letter="A", person=person)
+    draft = catalogue_services.new_draft(users["manager"], Standard.objects.get(code="DM-001").current)
+    from guifan.web.standards.forms import RequirementForm
+
+    check = (
+        "kind: coverage\npopulation: {dataset: guifan_standards}\n"
+        "records: {dataset: guifan_raci, where: \"letter = 'A'\", match: {code: standard}}\n"
+    )
+    form = RequirementForm({"code": "DM-001.9", "text": "每个标准都有问责人", "severity": "major", "check_yaml": check})
+    assert form.is_valid(), form.errors
+    catalogue_services.save_requirement(users["manager"], draft, form)
+    catalogue_services.submit(users["manager"], draft)
+    catalogue_services.approve(users["manager2"], draft)
+    catalogue_services.make_effective(users["manager2"], draft)
+    (evaluation,) = run(users["manager"], "2026-10")
+    result = Result.objects.get(evaluation=evaluation, requirement_code="DM-001.9")
+    assert (result.population, result.violations) == (3, 2)
+    assert sorted(result.violating_keys) == ["DM-001", "TR-001"]
+
+
+def test_evaluations_can_be_started_from_the_command_line(catalogue: Path, users: dict[str, Any]) -> None:
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    out = io.StringIO()
+    call_command("evaluate", "2026-09..2026-10", user="manager", stdout=out)
+    assert out.getvalue().splitlines()[0].startswith("2026-09: done pass")
+    assert Evaluation.objects.filter(state="done").count() == 2
+    with pytest.raises(CommandError, match=r"not a (valid )?period"):
+        call_command("evaluate", "2026-13", user="manager")
+    with pytest.raises(CommandError, match="no account"):
+        call_command("evaluate", "2026-10", user="nobody")

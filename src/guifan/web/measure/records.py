@@ -5,24 +5,22 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from guifan.engine import load_pack
 from guifan.engine.datasets import load_dataset, probe_schema
 from guifan.engine.pack.dataset import DatasetSpec
 from guifan.engine.periods import Period
 from guifan.engine.records import RecordPage, violating_records
 from guifan.web.core.models import Catalogue
 from guifan.web.measure.models import DataSource, Result
-from guifan.web.standards.packs import dump_yaml, pack_data
 
 
 def page(result: Result, *, limit: int | None, offset: int) -> RecordPage:
     """Re-evaluate the result's requirement for its period on today's data and page its violating records."""
     evaluation = result.evaluation
     period = Period(evaluation.start, evaluation.end, evaluation.label)
+    from guifan.web.measure.services import write_pack
+
     with tempfile.TemporaryDirectory(prefix="guifan-records-") as tmp:
-        folder = Path(tmp)
-        (folder / "pack.yaml").write_text(dump_yaml(pack_data(sources="absolute")), encoding="utf-8")
-        loaded = load_pack(folder)
+        loaded = write_pack(Path(tmp))
         return violating_records(loaded, result.requirement_code, period, limit=limit, offset=offset)
 
 

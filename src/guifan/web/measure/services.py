@@ -25,6 +25,7 @@ from guifan.engine.periods import Period
 from guifan.engine.results import Evaluation as EngineEvaluation
 from guifan.web.core import access
 from guifan.web.core.audit import record
+from guifan.web.measure import app_data
 from guifan.web.measure.models import Evaluation, GroupResult, Result
 from guifan.web.standards.models import Requirement, Standard
 from guifan.web.standards.packs import dump_yaml, measured_version, pack_data
@@ -68,9 +69,7 @@ def run(ids: Sequence[int], periods: Sequence[Period]) -> None:
     with _LOCK, tempfile.TemporaryDirectory(prefix="guifan-eval-") as tmp:
         Evaluation.objects.filter(pk__in=ids).update(state=Evaluation.State.RUNNING)
         try:
-            folder = Path(tmp)
-            (folder / "pack.yaml").write_text(dump_yaml(pack_data(sources="absolute")), encoding="utf-8")
-            loaded = load_pack(folder)
+            loaded = write_pack(Path(tmp))
             total = len(loaded.pack.requirements())
             Evaluation.objects.filter(pk__in=ids).update(total=total)
             outcomes = _evaluate(loaded, ids, periods)
@@ -82,6 +81,15 @@ def run(ids: Sequence[int], periods: Sequence[Period]) -> None:
             raise
         for evaluation_id, outcome in zip(ids, outcomes, strict=True):
             store(evaluation_id, outcome)
+
+
+def write_pack(folder: Path) -> Any:
+    """The catalogue as a pack in ``folder``, with the app's own datasets added, loaded by the engine."""
+    data = pack_data(sources="absolute")
+    for name, spec in app_data.write(folder / "app").items():
+        data["datasets"].setdefault(name, spec)
+    (folder / "pack.yaml").write_text(dump_yaml(data), encoding="utf-8")
+    return load_pack(folder)
 
 
 def _evaluate(loaded: Any, ids: Sequence[int], periods: Sequence[Period]) -> tuple[EngineEvaluation, ...]:

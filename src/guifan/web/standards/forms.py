@@ -3,6 +3,7 @@ form shows the same messages as ``guifan check``."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from guifan.engine.pack.loader import check_problems
 from guifan.engine.values import Duration
 from guifan.web.core.models import Catalogue
+from guifan.web.measure import app_data
 from guifan.web.measure.models import DataSource
 from guifan.web.standards.models import Requirement, StandardVersion
 
@@ -67,9 +69,9 @@ class RequirementForm(forms.ModelForm):
         if not isinstance(spec, dict):
             raise forms.ValidationError(_("A check is a mapping with kind: and its fields."))
         catalogue = Catalogue.current()
-        datasets = {
-            ds.name: {**ds.spec, "source": ds.spec.get("source") or f"{ds.name}.csv"} for ds in DataSource.objects.all()
-        }
+        datasets = app_data.specs(Path("app"))
+        for ds in DataSource.objects.all():
+            datasets[ds.name] = {**ds.spec, "source": ds.spec.get("source") or f"{ds.name}.csv"}
         problems = check_problems(spec, datasets, calendars=catalogue.calendars, timezone=catalogue.timezone)
         if problems:
             raise forms.ValidationError(problems)
