@@ -245,12 +245,13 @@ class LocalRunner:
         ctx = DuckDBContext(self.con, self.tables, period, self.pack.timezone, self.sample)
         items = self.requirements()
         results: list[Result] = []
+        check_warnings: list[str] = []
         try:
             for done, (_, standard, _, requirement) in enumerate(items):
                 if progress:
                     progress(done, len(items), requirement.id)
                 if requirement.check is not None:
-                    results.append(self._result(standard, requirement, ctx))
+                    results.append(self._result(standard, requirement, ctx, check_warnings))
         finally:
             ctx.close()
         if progress:
@@ -262,10 +263,10 @@ class LocalRunner:
             results=tuple(results),
             started_at=started,
             duration_s=clock.perf_counter() - t0,
-            warnings=tuple(self.warnings) if period.start is not None else (),
+            warnings=(*(self.warnings if period.start is not None else ()), *check_warnings),
         )
 
-    def _result(self, standard: Standard, requirement: Requirement, ctx: DuckDBContext) -> Result:
+    def _result(self, standard: Standard, requirement: Requirement, ctx: DuckDBContext, warnings: list[str]) -> Result:
         check = requirement.check
         assert check is not None
         target = check.target or (Target.parse(check.default_target) if check.default_target else None)
@@ -287,6 +288,7 @@ class LocalRunner:
             message = f"the check could not be evaluated: {_first_line(exc)}"
             return Result(**base, status="error", value=None, population=0, violations=0, message=message)
         outcome = replace(outcome, value=_finite(outcome.value))
+        warnings.extend(w for w in dict.fromkeys(outcome.warnings) if w not in warnings)
         groups = tuple(
             GroupResult(
                 g.by, status_of(_finite(g.value), target, check.warn), _finite(g.value), g.population, g.violations
