@@ -37,7 +37,14 @@ def role_of(user: Any) -> str | None:
 
 
 def unit_scope(user: Any) -> set[int] | None:
-    """Ids of the org units the user is scoped to (with their descendants), or None for everything."""
+    """Ids of the org units the user is scoped to (with their descendants), or None for everything.
+    Computed once per request (cached on the user object)."""
+    if not hasattr(user, "_guifan_scope"):
+        user._guifan_scope = _unit_scope(user)
+    return user._guifan_scope
+
+
+def _unit_scope(user: Any) -> set[int] | None:
     role = role_of(user)
     if role is None:
         return set()

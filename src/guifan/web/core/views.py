@@ -27,7 +27,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "summary": queries.status_counts(results),
             "by_category": queries.by_category(results),
             "by_unit": queries.by_unit(results),
-            "worst": queries.worst(results)[:10],
+            "worst": queries.worst(results),
             "trend": queries.trend_json(request.user),
         }
     context["reviews_due"] = _reviews_due(request.user)

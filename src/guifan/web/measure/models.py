@@ -91,7 +91,10 @@ class Result(models.Model):
 
     class Meta:
         ordering = ("standard_code", "requirement_code")
-        indexes = [models.Index(fields=["evaluation", "status"])]
+        indexes = [
+            models.Index(fields=["evaluation", "status"]),
+            models.Index(fields=["evaluation", "category", "status", "unit_id_snapshot"], name="result_dashboard"),
+        ]
         verbose_name = _("result")
 
     def __str__(self) -> str:

@@ -7,7 +7,7 @@ import re
 from collections import Counter, defaultdict
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
 
 from guifan.web.core import access
 from guifan.web.measure.models import Evaluation, Result
@@ -81,26 +81,39 @@ def by_unit(results: QuerySet[Result]) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: (r["rate"] if r["rate"] is not None else 2, str(r["unit"])))
 
 
-def worst(results: QuerySet[Result]) -> list[Result]:
-    failing = results.filter(status__in=["fail", "error"]).select_related("requirement", "standard__current")
-    return sorted(
-        failing,
-        key=lambda r: (SEVERITY_ORDER.get(r.requirement.severity if r.requirement else "major", 1), -r.violations),
+def worst(results: QuerySet[Result], limit: int = 10) -> list[Result]:
+    """Failures first by severity (critical, major, minor), then by the number of violations; sorted in SQL."""
+    rank = Case(
+        *(When(requirement__severity=severity, then=Value(order)) for severity, order in SEVERITY_ORDER.items()),
+        default=Value(1),
+        output_field=IntegerField(),
     )
+    failing = results.filter(status__in=["fail", "error"]).select_related("requirement")
+    failing = failing.defer("violating_keys", "details", "requirement__check_spec")
+    return list(failing.annotate(rank=rank).order_by("rank", "-violations", "requirement_code")[:limit])
 
 
-def trend_json(user: Any) -> str:
-    """Compliance per month (evaluations labelled YYYY-MM), overall and per category, for the chart."""
-    months = [e for e in done_evaluations().order_by("end") if MONTH.match(e.label)]
-    labels, overall = [], []
-    per_category: dict[str, list[float | None]] = defaultdict(list)
-    for evaluation in months:
-        results = results_for(user, evaluation)
-        labels.append(evaluation.label)
-        overall.append(status_counts(results)["rate"])
-        rows = {row["category"]: row["rate"] for row in by_category(results)}
-        for category in rows.keys() | per_category.keys():
-            per_category[category].extend([None] * (len(labels) - 1 - len(per_category[category])))
-            per_category[category].append(rows.get(category))
-    series = {category_name(c): v for c, v in per_category.items()}
-    return json.dumps({"labels": labels, "overall": overall, "categories": series}, ensure_ascii=False)
+def trend_json(user: Any, months: int = 24) -> str:
+    """Compliance per month (evaluations labelled YYYY-MM), overall and per category, in one grouped query."""
+    evaluations = [e for e in done_evaluations().order_by("-end")[: months * 3] if MONTH.match(e.label)]
+    chosen = {e.pk: e.label for e in sorted(evaluations, key=lambda e: e.end)[-months:]}
+    rows = (
+        Result.objects.filter(evaluation_id__in=chosen)
+        .filter(access.scope_filter(user, "unit_id_snapshot"))
+        .values_list("evaluation_id", "category", "status")
+        .annotate(n=Count("id"))
+        .values_list("evaluation_id", "category", "status", "n")
+    )
+    overall: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(STATUSES, 0))
+    per_category: dict[str, dict[int, dict[str, int]]] = defaultdict(
+        lambda: defaultdict(lambda: dict.fromkeys(STATUSES, 0))
+    )
+    for evaluation_id, category, status, n in rows:
+        overall[evaluation_id][status] += n
+        per_category[category][evaluation_id][status] += n
+    ids = list(chosen)
+    series = {
+        category_name(c): [_rate(counts[i]) if i in counts else None for i in ids] for c, counts in per_category.items()
+    }
+    data = {"labels": list(chosen.values()), "overall": [_rate(overall[i]) for i in ids], "categories": series}
+    return json.dumps(data, ensure_ascii=False)

@@ -54,10 +54,13 @@ def visible_results(user: Any) -> QuerySet[Result]:
 def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = access.get_or_404(Evaluation.objects.all(), pk=pk)
     results = visible_results(request.user).filter(evaluation=evaluation).select_related("requirement")
+    results = results.defer("violating_keys", "details", "requirement__check_spec")
     status = request.GET.get("status", "")
     if status:
         results = results.filter(status=status)
-    return render(request, "measure/evaluation.html", {"evaluation": evaluation, "results": results, "status": status})
+    page = Paginator(results, 100).get_page(request.GET.get("page"))
+    context = {"evaluation": evaluation, "results": page, "page": page, "status": status}
+    return render(request, "measure/evaluation.html", context)
 
 
 @login_required

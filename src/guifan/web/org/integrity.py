@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from guifan.web.org.models import Raci
@@ -20,22 +21,26 @@ class Finding:
     message: str
 
 
-def raci_findings(standards: list[Standard], max_accountable: int = MAX_ACCOUNTABLE) -> list[Finding]:
+def raci_findings(standards: QuerySet[Standard], max_accountable: int = MAX_ACCOUNTABLE) -> list[Finding]:
+    """Integrity findings for the given standards, read as plain tuples (no model instances)."""
     letters: dict[int, Counter[str]] = defaultdict(Counter)
     accountable: Counter[str] = Counter()
-    for a in Raci.objects.filter(standard__in=standards).select_related("person", "position"):
-        letters[a.standard_id][a.letter] += 1
-        if a.letter == "A":
-            accountable[str(a.person or a.position)] += 1
+    rows = Raci.objects.filter(standard__in=standards.values("pk")).values_list(
+        "standard_id", "letter", "person__name", "person__code", "position__name"
+    )
+    for standard_id, letter, person, code, position in rows:
+        letters[standard_id][letter] += 1
+        if letter == "A":
+            accountable[f"{person} ({code})" if person else str(position)] += 1
     out: list[Finding] = []
-    for s in standards:
-        counts = letters.get(s.pk, Counter())
+    for pk, code in standards.values_list("pk", "code").order_by("code"):
+        counts = letters.get(pk, Counter())
         if counts["A"] == 0:
-            out.append(Finding(s.code, _("no Accountable")))
+            out.append(Finding(code, _("no Accountable")))
         elif counts["A"] > 1:
-            out.append(Finding(s.code, _("%(n)d Accountables; there must be exactly one") % {"n": counts["A"]}))
+            out.append(Finding(code, _("%(n)d Accountables; there must be exactly one") % {"n": counts["A"]}))
         if counts["R"] == 0:
-            out.append(Finding(s.code, _("no Responsible")))
+            out.append(Finding(code, _("no Responsible")))
     for holder, n in accountable.items():
         if n > max_accountable:
             out.append(

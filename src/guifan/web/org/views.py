@@ -40,8 +40,7 @@ def org_home(request: HttpRequest) -> HttpResponse:
     units = OrgUnit.objects.annotate(people=Count("person")).order_by("code")
     if scope is not None:
         units = units.filter(pk__in=scope)
-    standards = list(visible_standards(request.user))
-    context: dict[str, Any] = {"tree": _tree(list(units)), "findings": raci_findings(standards)}
+    context: dict[str, Any] = {"tree": _tree(list(units)), "findings": raci_findings(visible_standards(request.user))}
     return render(request, "org/home.html", context)
 
 

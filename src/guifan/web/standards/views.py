@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -43,7 +44,8 @@ def standard_list(request: HttpRequest) -> HttpResponse:
     elif due == "due":
         standards = standards.filter(current__next_review__lte=today + timezone.timedelta(days=30))
     categories = [(key, category_name(key)) for key in CATEGORIES]
-    context = {"standards": standards.order_by("code"), "categories": categories, "category": category,
+    page = Paginator(standards.order_by("code"), 100).get_page(request.GET.get("page"))
+    context = {"standards": page, "page": page, "categories": categories, "category": category,
                "q": query, "due": due, "today": today}  # fmt: skip
     return render(request, "standards/list.html", context)
 

@@ -62,3 +62,12 @@ def markdown(text: str) -> SafeString:
 @register.filter
 def get(mapping: dict[str, Any], key: str) -> Any:
     return mapping.get(key) if mapping else None
+
+
+@register.simple_tag
+def query_with(request: Any, **changes: Any) -> str:
+    """The request's query string with some parameters replaced (for pagers that keep the filters)."""
+    params = request.GET.copy()
+    for key, value in changes.items():
+        params[key] = value
+    return str(params.urlencode())
