@@ -284,6 +284,17 @@ def _add_web_commands() -> None:
 _add_web_commands()
 
 
+def _add_calendar_commands() -> None:
+    from guifan.cli.calendar import calendar
+    from guifan.cli.sla import sla_curve
+
+    cli.add_command(calendar)
+    cli.add_command(sla_curve)
+
+
+_add_calendar_commands()
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Console-script entry point."""
     cli.main(args=list(argv) if argv is not None else None, prog_name="guifan")

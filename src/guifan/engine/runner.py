@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import time as clock
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -21,6 +21,7 @@ from guifan.engine.checks.base import CheckSpec
 from guifan.engine.checks.registry import KINDS
 from guifan.engine.datasets import DatasetSchema, LoadedDataset, load_dataset, probe_schema
 from guifan.engine.errors import PackError, Problem
+from guifan.engine.pack.calendar import CalendarSpec
 from guifan.engine.pack.loader import LoadedPack, load_pack, schema_view, validate_columns
 from guifan.engine.pack.model import Requirement, Standard
 from guifan.engine.periods import Period, date_bounds, open_period, zone
@@ -68,6 +69,7 @@ class DuckDBContext:
     tz_name: str
     sample: int | None
     _views: set[str] = field(default_factory=set)
+    calendars: Mapping[str, CalendarSpec] = field(default_factory=dict)
 
     @property
     def period_end(self) -> datetime:
@@ -113,6 +115,10 @@ class DuckDBContext:
 
     def columns(self, dataset: str) -> dict[str, str]:
         return self.tables[dataset].schema.columns
+
+    def calendar(self, name: str) -> CalendarSpec:
+        """The pack's calendar ``name``, as written (the kinds that measure business time build it)."""
+        return self.calendars[name]
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> pa.Table:
         return self.con.sql(sql, params=list(params) or None).to_arrow_table()
@@ -205,7 +211,8 @@ class LocalRunner:
             spec = self.pack.datasets[name]
             tables[name] = _Table(LoadedDataset(schema, dry, 0), spec.key_columns, spec.time)
         now = datetime.now(self.tz)
-        ctx = DuckDBContext(self.con, tables, Period(now - timedelta(days=1), now, "dry run"), self.pack.timezone, 1)
+        dry_period = Period(now - timedelta(days=1), now, "dry run")
+        ctx = DuckDBContext(self.con, tables, dry_period, self.pack.timezone, 1, calendars=self.pack.calendars)
         problems: list[Problem] = []
         try:
             for si, _standard, ri, requirement in self.requirements():
@@ -242,7 +249,8 @@ class LocalRunner:
     def run(self, period: Period, progress: Progress | None = None) -> Evaluation:
         started = datetime.now(self.tz)
         t0 = clock.perf_counter()
-        ctx = DuckDBContext(self.con, self.tables, period, self.pack.timezone, self.sample)
+        calendars = self.pack.calendars
+        ctx = DuckDBContext(self.con, self.tables, period, self.pack.timezone, self.sample, calendars=calendars)
         items = self.requirements()
         results: list[Result] = []
         check_warnings: list[str] = []

@@ -17,6 +17,7 @@ import pyarrow as pa
 from pydantic import Field
 
 from guifan.engine.pack.base import PackModel, StrList
+from guifan.engine.pack.calendar import CalendarSpec
 from guifan.engine.values import TargetField
 
 
@@ -102,3 +103,6 @@ class CheckContext(Protocol):
     def columns(self, dataset: str) -> dict[str, str]: ...
     def query(self, sql: str, params: Sequence[Any] = ()) -> pa.Table:
         """Run a read-only query on the backend and return its rows as Arrow."""
+
+    def calendar(self, name: str) -> CalendarSpec:
+        """The pack's work calendar ``name`` as written (kinds measuring business time build their kernel)."""

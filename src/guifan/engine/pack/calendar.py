@@ -6,6 +6,7 @@ import re
 from datetime import date, time
 from itertools import pairwise
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BeforeValidator, Field, field_validator, model_validator
 
@@ -42,6 +43,27 @@ def _dates(value: Any) -> Any:
 DateList = Annotated[list[date | str], BeforeValidator(_dates)]
 
 
+def _years(value: Any) -> Any:
+    """Accept a year, a range ``"2025..2027"`` or a list of them, as given."""
+    return [value] if isinstance(value, int | str) else value
+
+
+YearList = Annotated[list[int | str], BeforeValidator(_years)]
+
+
+def expand_years(items: list[int | str]) -> list[int]:
+    """Years and inclusive ranges ``"2025..2027"`` as a sorted list of distinct years."""
+    out: set[int] = set()
+    for item in items:
+        left, sep, right = str(item).partition("..")
+        first = int(left.strip())
+        last = int(right.strip()) if sep else first
+        if not 1 <= first <= last <= 9999:
+            raise ValueError(f"{item!r} is not a year or a range of years like 2025..2027")
+        out.update(range(first, last + 1))
+    return sorted(out)
+
+
 def expand_dates(items: list[date | str]) -> list[date]:
     """Dates and inclusive ranges as a sorted list of distinct dates."""
     out: set[date] = set()
@@ -73,6 +95,42 @@ class CalendarSpec(PackModel):
     workday_hours: list[str] | None = Field(
         None, description="working periods on a make-up working day; by default those of Monday"
     )
+    builtin: str | None = Field(
+        None, description="a built-in holiday set to include (cn: mainland China, with 调休 make-up working days)"
+    )
+    known_years: YearList | None = Field(
+        None,
+        description="years whose holidays the calendar lists (2025..2027); evaluating another year warns",
+    )
+
+    @field_validator("timezone")
+    @classmethod
+    def _check_timezone(cls, name: str | None) -> str | None:
+        if name is not None:
+            try:
+                ZoneInfo(name)
+            except (ZoneInfoNotFoundError, ValueError) as exc:
+                raise ValueError(f"unknown time zone {name!r}; use an IANA name such as Asia/Shanghai") from exc
+        return name
+
+    @field_validator("builtin")
+    @classmethod
+    def _check_builtin(cls, name: str | None) -> str | None:
+        from guifan.engine.calendars.builtin import builtin_names
+
+        if name is not None and name not in builtin_names():
+            raise ValueError(f"{name!r} is not a built-in holiday set; use one of: {', '.join(builtin_names())}")
+        return name
+
+    @field_validator("known_years")
+    @classmethod
+    def _check_years(cls, items: list[int | str] | None) -> list[int | str] | None:
+        if items is not None:
+            try:
+                expand_years(items)
+            except ValueError as exc:
+                raise ValueError(f"{items!r} is not a list of years or ranges like 2025..2027") from exc
+        return items
 
     @field_validator("week")
     @classmethod
@@ -100,6 +158,14 @@ class CalendarSpec(PackModel):
     def _check_workday_hours(self) -> CalendarSpec:
         if self.workday_hours is not None:
             _check_spans(self.workday_hours, "workday_hours")
+        return self
+
+    @model_validator(mode="after")
+    def _check_contradictions(self) -> CalendarSpec:
+        both = set(expand_dates(self.holidays)) & set(expand_dates(self.workdays))
+        if both:
+            first = min(both).isoformat()
+            raise ValueError(f"{first} is listed both as a holiday and as a make-up working day; keep one")
         return self
 
 
