@@ -198,7 +198,7 @@ def test_schema_is_json_schema() -> None:
 def test_engine_does_not_import_django_or_cli() -> None:
     code = (
         "import sys, guifan.engine\n"
-        "bad = [m for m in sys.modules if m.split('.')[0] in ('django', 'rest_framework')"
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('django', 'rest_framework', 'pm4py')"
         " or m.startswith('guifan.cli')]\n"
         "print(bool(bad))"
     )
@@ -211,3 +211,11 @@ def test_records_prints_the_violating_rows_as_csv(starter: Path) -> None:
     lines = out.strip().splitlines()
     assert code == 0 and lines[0].startswith("ticket_id,created_at")
     assert f"{len(lines) - 1:,} records break CS-001.1" in err
+
+
+def test_the_product_never_imports_pm4py() -> None:
+    """pm4py is AGPL: a test-time reference only. No module under src/ may import it."""
+    src = Path(__file__).resolve().parents[2] / "src"
+    offenders = [p for p in src.rglob("*.py") if "import pm4py" in p.read_text(encoding="utf-8")
+                 or "from pm4py" in p.read_text(encoding="utf-8")]  # fmt: skip
+    assert offenders == []

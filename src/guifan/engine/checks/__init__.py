@@ -1,6 +1,6 @@
 """Check kinds. Importing this package registers every built-in kind."""
 
-from guifan.engine.checks import coverage, data_quality, metric, sixsigma, sla, spc
+from guifan.engine.checks import coverage, data_quality, metric, sequence, sixsigma, sla, spc
 from guifan.engine.checks.registry import KINDS, CheckKind, kind_of, register
 
 __all__ = [
@@ -11,6 +11,7 @@ __all__ = [
     "kind_of",
     "metric",
     "register",
+    "sequence",
     "sixsigma",
     "sla",
     "spc",
