@@ -115,3 +115,11 @@ def test_evaluations_can_be_started_from_the_command_line(catalogue: Path, users
         call_command("evaluate", "2026-13", user="manager")
     with pytest.raises(CommandError, match="no account"):
         call_command("evaluate", "2026-10", user="nobody")
+
+
+def test_details_render_as_escaped_tables() -> None:
+    from guifan.web.core.templatetags.guifan import details_table
+
+    html = str(details_table({"rules": [{"rule": "<script>x</script>", "violations": 3}], "percentiles": {"p50": 1.5}}))
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<th>rule</th>" in html and "<td>3</td>" in html and "p50" in html

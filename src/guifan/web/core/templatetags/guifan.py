@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django import template
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -71,3 +73,45 @@ def query_with(request: Any, **changes: Any) -> str:
     for key, value in changes.items():
         params[key] = value
     return str(params.urlencode())
+
+
+_MAX_ROWS = 50
+
+
+def _cell(value: Any, depth: int) -> str:
+    if isinstance(value, dict):
+        return _mapping(value, depth + 1) if depth < 3 else escape(json.dumps(value, ensure_ascii=False)[:300])
+    if isinstance(value, list):
+        if value and all(isinstance(v, dict) for v in value) and depth < 3:
+            return _records(value, depth + 1)
+        shown = ", ".join(str(v) for v in value[:_MAX_ROWS])
+        more = f" … ({len(value)})" if len(value) > _MAX_ROWS else ""
+        return escape(shown + more)
+    if isinstance(value, float):
+        return escape(number(value))
+    return escape("—" if value is None else str(value))
+
+
+def _mapping(data: dict[str, Any], depth: int) -> str:
+    rows = "".join(f"<tr><th>{escape(str(k))}</th><td>{_cell(v, depth)}</td></tr>" for k, v in data.items())
+    return f'<table class="data details">{rows}</table>'
+
+
+def _records(items: list[dict[str, Any]], depth: int) -> str:
+    columns = list(dict.fromkeys(k for item in items[:_MAX_ROWS] for k in item))
+    head = "".join(f"<th>{escape(str(c))}</th>" for c in columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{_cell(item.get(c), depth)}</td>" for c in columns) + "</tr>"
+        for item in items[:_MAX_ROWS]
+    )
+    more = f'<p class="sub">… {len(items) - _MAX_ROWS} more</p>' if len(items) > _MAX_ROWS else ""
+    return f'<table class="data details"><tr>{head}</tr>{body}</table>{more}'
+
+
+@register.filter
+def details_table(details: dict[str, Any] | None) -> SafeString:
+    """A result's kind-specific details (percentiles, charts, constraints, rules…) as readable tables;
+    every piece of text is escaped."""
+    if not details:
+        return mark_safe("")
+    return mark_safe(_mapping(details, 0))  # noqa: S308 - built from escaped parts only
