@@ -14,6 +14,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from guifan.engine.pack.model import CATEGORIES
@@ -149,40 +150,23 @@ def standard_url(standard: Standard) -> str:
     return reverse("standard-detail", args=[standard.code])
 
 
-@login_required
-@require_POST
-def new_draft(request: HttpRequest, code: str) -> HttpResponse:
-    return _act(request, code, services.new_draft, _("A new draft was created."))
+# The lifecycle actions a version page posts: URL action -> (service, message when it succeeds).
+TRANSITIONS: dict[str, tuple[Any, Any]] = {
+    "draft": (services.new_draft, gettext_lazy("A new draft was created.")),
+    "submit": (services.submit, gettext_lazy("Submitted for review.")),
+    "approve": (services.approve, gettext_lazy("Approved.")),
+    "send-back": (services.send_back, gettext_lazy("Sent back to the author.")),
+    "effective": (services.make_effective, gettext_lazy("The version is now effective.")),
+    "acknowledge": (services.acknowledge, gettext_lazy("Thank you: your acknowledgement is recorded.")),
+}
 
 
 @login_required
 @require_POST
-def submit(request: HttpRequest, code: str) -> HttpResponse:
-    return _act(request, code, services.submit, _("Submitted for review."))
-
-
-@login_required
-@require_POST
-def approve(request: HttpRequest, code: str) -> HttpResponse:
-    return _act(request, code, services.approve, _("Approved."))
-
-
-@login_required
-@require_POST
-def send_back(request: HttpRequest, code: str) -> HttpResponse:
-    return _act(request, code, services.send_back, _("Sent back to the author."))
-
-
-@login_required
-@require_POST
-def make_effective(request: HttpRequest, code: str) -> HttpResponse:
-    return _act(request, code, services.make_effective, _("The version is now effective."))
-
-
-@login_required
-@require_POST
-def acknowledge(request: HttpRequest, code: str) -> HttpResponse:
-    return _act(request, code, services.acknowledge, _("Thank you: your acknowledgement is recorded."))
+def transition(request: HttpRequest, code: str, action: str) -> HttpResponse:
+    """Move a version through its lifecycle (the service enforces who may, and from which state)."""
+    service, done = TRANSITIONS[action]
+    return _act(request, code, service, str(done))
 
 
 def _draft(request: HttpRequest, code: str, number: str) -> StandardVersion:
