@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+import json
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -13,6 +17,7 @@ from guifan.engine.periods import parse_periods, zone
 from guifan.web.core import access
 from guifan.web.core.models import Catalogue
 from guifan.web.measure import services
+from guifan.web.measure.datasets import register
 from guifan.web.measure.models import DataSource, Evaluation, GroupResult, Result
 
 
@@ -105,7 +110,34 @@ class DataSourceSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class DataSourceViewSet(viewsets.ReadOnlyModelViewSet):
+class DataSourceRegisterSerializer(serializers.Serializer):
+    name = serializers.SlugField(max_length=64)
+    spec = serializers.JSONField(required=False, help_text="key, time, columns … as in a pack")
+    file = serializers.FileField(required=False, help_text="CSV, TSV, Excel, Parquet or JSON Lines")
+    server_path = serializers.CharField(required=False, help_text="or a path on the server")
+
+
+class DataSourceViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Datasets. POST (multipart) registers or replaces one; its header is checked against the spec first."""
+
     serializer_class = DataSourceSerializer
     queryset = DataSource.objects.order_by("name")
     lookup_field = "name"
+    parser_classes = (MultiPartParser, FormParser, JSONParser)
+
+    @extend_schema(request=DataSourceRegisterSerializer, responses={201: DataSourceSerializer})
+    def create(self, request: Request, *args: object, **kwargs: object) -> Response:
+        data = DataSourceRegisterSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        spec = values.get("spec") or {}
+        if isinstance(spec, str):
+            spec = json.loads(spec)
+        try:
+            source = register(request.user, values["name"], spec, upload=values.get("file"),
+                              server_path=values.get("server_path", ""))  # fmt: skip
+        except PermissionDenied as exc:
+            raise exceptions.PermissionDenied(str(exc)) from exc
+        except ValidationError as exc:
+            raise exceptions.ValidationError({"dataset": exc.messages}) from exc
+        return Response(DataSourceSerializer(source).data, status=status.HTTP_201_CREATED)

@@ -2,10 +2,11 @@ from rest_framework.routers import DefaultRouter
 
 from guifan.web.measure.api import DataSourceViewSet, EvaluationViewSet, ResultViewSet
 from guifan.web.org.api import OrgUnitViewSet, PersonViewSet
-from guifan.web.standards.api import StandardViewSet, VersionViewSet
+from guifan.web.standards.api import PackViewSet, StandardViewSet, VersionViewSet
 
 router = DefaultRouter()
 router.register("standards", StandardViewSet, basename="api-standard")
+router.register("packs", PackViewSet, basename="api-pack")
 router.register("versions", VersionViewSet, basename="api-version")
 router.register("evaluations", EvaluationViewSet, basename="api-evaluation")
 router.register("results", ResultViewSet, basename="api-result")

@@ -6,14 +6,22 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from guifan.engine import InputError
 from guifan.web.core import access
 from guifan.web.standards import services
+from guifan.web.standards.forms import PackUploadForm
 from guifan.web.standards.models import Requirement, Standard, StandardVersion
+from guifan.web.standards.pack_views import import_form as _import_form
+from guifan.web.standards.packs import export_zip
 
 
 class RequirementSerializer(serializers.ModelSerializer):
@@ -48,6 +56,11 @@ class StandardSerializer(serializers.ModelSerializer):
     class Meta:
         model = Standard
         fields = ("id", "code", "category", "owner", "current_version", "title", "title_en")
+
+
+class PackImportSerializer(serializers.Serializer):
+    archive = serializers.FileField(required=False, help_text="a .zip of a pack folder")
+    server_path = serializers.CharField(required=False, help_text="or a pack folder on the server")
 
 
 def _scoped_standards(request: Request) -> QuerySet[Standard]:
@@ -106,3 +119,37 @@ class VersionViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def acknowledge(self, request: Request, pk: str | None = None) -> Response:
         return self._do(services.acknowledge)
+
+
+class PackViewSet(viewsets.ViewSet):
+    """Packs in and out: GET /api/packs/export/?category=… downloads the catalogue as a pack archive;
+    POST /api/packs/import/ with an ``archive`` (.zip) or a ``server_path`` imports one, all or nothing."""
+
+    parser_classes = (MultiPartParser, FormParser, JSONParser)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("category", str, required=False)],
+        responses={(200, "application/zip"): OpenApiTypes.BINARY},
+    )
+    @action(detail=False, methods=["get"])
+    def export(self, request: Request) -> HttpResponse:
+        if not (access.can_manage_catalogue(request.user) or access.role_of(request.user) in access.SEE_ALL):
+            raise exceptions.PermissionDenied
+        category = request.query_params.get("category") or None
+        response = HttpResponse(export_zip(category), content_type="application/zip")
+        response["Content-Disposition"] = f'attachment; filename="guifan-pack-{category or "all"}.zip"'
+        return response
+
+    @extend_schema(request=PackImportSerializer, responses={201: StandardSerializer(many=True)})
+    @action(detail=False, methods=["post"], url_path="import")
+    def import_pack(self, request: Request) -> Response:
+        if not access.can_manage_catalogue(request.user):
+            raise exceptions.PermissionDenied
+        form = PackUploadForm(request.data, request.FILES)
+        if not form.is_valid():
+            raise exceptions.ValidationError(form.errors)
+        try:
+            standards = _import_form(request, form)
+        except InputError as exc:
+            raise exceptions.ValidationError({"pack": [str(p) for p in exc.problems]}) from exc
+        return Response(StandardSerializer(standards, many=True).data, status=201)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,6 +17,7 @@ from guifan.engine import InputError, load_pack
 from guifan.engine.pack.model import CATEGORIES
 from guifan.web.core import access
 from guifan.web.standards.forms import PackUploadForm
+from guifan.web.standards.models import Standard
 from guifan.web.standards.packs import export_zip, import_pack
 
 
@@ -26,7 +28,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
     form = PackUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            count = _import(request, form)
+            count = len(import_form(request, form))
         except InputError as exc:
             for problem in exc.problems:
                 form.add_error(None, str(problem))
@@ -36,17 +38,18 @@ def import_view(request: HttpRequest) -> HttpResponse:
     return render(request, "standards/import.html", {"form": form})
 
 
-def _import(request: HttpRequest, form: PackUploadForm) -> int:
+def import_form(request: Any, form: PackUploadForm) -> list[Standard]:
+    """Import the pack a valid upload form names (an archive, or a folder on the server)."""
     archive = form.cleaned_data.get("archive")
     if archive is None:
         loaded = load_pack(Path(form.cleaned_data["server_path"]))
-        return len(import_pack(request.user, loaded))
+        return import_pack(request.user, loaded)
     with tempfile.NamedTemporaryFile(suffix=".zip") as tmp:
         for chunk in archive.chunks():
             tmp.write(chunk)
         tmp.flush()
         loaded = load_pack(Path(tmp.name))
-        return len(import_pack(request.user, loaded, copy_data=True))
+        return import_pack(request.user, loaded, copy_data=True)
 
 
 @login_required
