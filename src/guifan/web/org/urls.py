@@ -4,5 +4,11 @@ from guifan.web.org import views
 
 urlpatterns = [
     path("", views.org_home, name="org-home"),
+    path("units/new/", views.unit_edit, name="org-unit-new"),
     path("units/<str:code>/", views.unit_detail, name="org-unit"),
+    path("units/<str:code>/edit/", views.unit_edit, name="org-unit-edit"),
+    path("people/new/", views.person_edit, name="org-person-new"),
+    path("people/<str:code>/edit/", views.person_edit, name="org-person-edit"),
+    path("raci/<str:code>/add/", views.raci_add, name="raci-add"),
+    path("raci/<str:code>/<int:pk>/remove/", views.raci_remove, name="raci-remove"),
 ]

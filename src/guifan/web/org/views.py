@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from guifan.web.core import access
+from guifan.web.org import services
+from guifan.web.org.forms import OrgUnitForm, PersonForm, RaciForm
 from guifan.web.org.integrity import raci_findings
 from guifan.web.org.models import OrgUnit, Person
 from guifan.web.standards.views import visible_standards
@@ -51,3 +57,62 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     unit = access.get_or_404(units, code=code)
     people = Person.objects.filter(unit=unit).select_related("position", "user")
     return render(request, "org/unit.html", {"unit": unit, "people": people})
+
+
+def _admin_only(request: HttpRequest) -> None:
+    if not access.can_admin(request.user):
+        raise PermissionDenied
+
+
+@login_required
+def unit_edit(request: HttpRequest, code: str | None = None) -> HttpResponse:
+    _admin_only(request)
+    instance = access.get_or_404(OrgUnit.objects.all(), code=code) if code else OrgUnit()
+    return _edit(request, OrgUnitForm(request.POST or None, instance=instance), _("Org unit"))
+
+
+@login_required
+def person_edit(request: HttpRequest, code: str | None = None) -> HttpResponse:
+    _admin_only(request)
+    instance = access.get_or_404(Person.objects.all(), code=code) if code else Person()
+    return _edit(request, PersonForm(request.POST or None, instance=instance), _("Person"))
+
+
+def _edit(request: HttpRequest, form: Any, title: str) -> HttpResponse:
+    if request.method == "POST" and form.is_valid():
+        try:
+            obj = services.save(request.user, form)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Saved."))
+            unit = obj if isinstance(obj, OrgUnit) else obj.unit
+            return redirect("org-unit", code=unit.code) if unit else redirect("org-home")
+    return render(request, "org/edit.html", {"form": form, "title": title})
+
+
+@login_required
+@require_POST
+def raci_add(request: HttpRequest, code: str) -> HttpResponse:
+    standard = access.get_or_404(visible_standards(request.user), code=code)
+    form = RaciForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for e in form.non_field_errors() or form.errors.values()))
+    else:
+        try:
+            services.add_raci(request.user, standard, form.cleaned_data["letter"], person=form.cleaned_data["person"])
+        except (PermissionDenied, ValidationError) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    return redirect("standard-detail", code=standard.code)
+
+
+@login_required
+@require_POST
+def raci_remove(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    standard = access.get_or_404(visible_standards(request.user), code=code)
+    assignment = access.get_or_404(standard.raci.all(), pk=pk)
+    try:
+        services.remove_raci(request.user, assignment)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    return redirect("standard-detail", code=standard.code)

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from guifan.engine.pack.model import CATEGORIES
 from guifan.web.core import access
 from guifan.web.measure.models import Result
+from guifan.web.org.forms import RaciForm
 from guifan.web.standards import services
 from guifan.web.standards.forms import DraftForm, RequirementForm
 from guifan.web.standards.models import Attachment, Requirement, Standard, StandardVersion, VersionStatus, category_name
@@ -69,6 +70,7 @@ def standard_detail(request: HttpRequest, code: str) -> HttpResponse:
         "can_approve": access.can_manage_catalogue(request.user),
         "acknowledged": shown is not None and shown.acknowledgements.filter(user=request.user).exists(),
         "raci": standard.raci.select_related("person", "position"),
+        "raci_form": RaciForm(),
         "attachments": shown.attachments.all() if shown else [],
         "ack": services.acknowledgement_coverage(shown) if shown and shown.status == VersionStatus.EFFECTIVE else None,
     }  # fmt: skip
