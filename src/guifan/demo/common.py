@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
 from numpy.typing import NDArray
+
+if TYPE_CHECKING:
+    from guifan.engine.calendars import WorkCalendar
 
 # numpy's stubs do not follow datetime arithmetic (day + timedelta is typed as a timedelta), so dates and
 # instants are plain arrays to the type checker; the names say what they hold: datetime64[D] and datetime64[s].
@@ -74,6 +78,50 @@ def is_workday(days: Days) -> Bools:
 
 
 WORKDAYS: Days = DAYS[is_workday(DAYS)]
+
+TIMEZONE = "Asia/Shanghai"
+UTC_OFFSET = np.timedelta64(8, "h")  # Asia/Shanghai has kept UTC+8 all year since 1991
+OFFICE_PERIODS = ("09:00-12:00", "13:30-18:00")
+# The pack's office calendar: a lunch break, and mainland China's holidays and make-up working days (the engine's
+# built-in set, which lists 2026 exactly as HOLIDAYS_2026 and WORKDAYS_2026 above).
+OFFICE_CALENDAR: dict[str, Any] = {
+    "timezone": TIMEZONE,
+    "week": {day: list(OFFICE_PERIODS) for day in ("mon", "tue", "wed", "thu", "fri")},
+    "builtin": "cn",
+}
+WORKING_DAY_SECONDS = 7.5 * 3600  # one working day of the office calendar (a "d" in a business-time limit)
+
+
+@cache
+def office_calendar() -> WorkCalendar:
+    """The office calendar as the engine computes business time on it."""
+    from guifan.engine.calendars import WorkCalendar
+
+    return WorkCalendar.from_spec(OFFICE_CALENDAR, default_timezone=TIMEZONE, name="cn-office")
+
+
+def add_business(starts: Times, seconds: Floats) -> Times:
+    """The local instants at which ``seconds`` of office working time have passed since ``starts``.
+
+    Instants here are naive local times (as the files hold them); the engine's calendar takes UTC. Time that
+    starts outside office hours counts from the next opening; NaT stays NaT.
+    """
+    utc = office_calendar().add_business_time(starts.astype("datetime64[s]") - UTC_OFFSET, np.round(seconds))
+    later: Times = utc.astype("datetime64[s]") + UTC_OFFSET
+    return later
+
+
+def business_seconds(starts: Times, ends: Times) -> Floats:
+    """Office working seconds between local instants (NaN where either is missing)."""
+    to_utc = [t.astype("datetime64[s]") - UTC_OFFSET for t in (starts, ends)]
+    seconds: Floats = office_calendar().business_seconds(*to_utc)
+    return seconds
+
+
+def duration_seconds(text: str) -> float:
+    """A business-time limit as the pack writes it (``30m``, ``2h``, ``1d``) in working seconds."""
+    unit = {"m": 60.0, "h": 3600.0, "d": WORKING_DAY_SECONDS}[text[-1]]
+    return float(text[:-1]) * unit
 
 
 def month_index(times: Days | Times) -> Ints:
@@ -159,6 +207,11 @@ def workday_on_or_before(days: Days) -> Days:
 def minutes(values: Floats) -> NDArray[np.timedelta64]:
     """Float minutes as whole-second durations."""
     return np.round(values * 60).astype(np.int64).astype("timedelta64[s]")
+
+
+def seconds(values: Floats) -> NDArray[np.timedelta64]:
+    """Float seconds as whole-second durations."""
+    return np.round(values).astype(np.int64).astype("timedelta64[s]")
 
 
 def days_delta(values: Floats | Ints) -> NDArray[np.timedelta64]:

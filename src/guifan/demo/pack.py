@@ -9,26 +9,19 @@ from typing import Any
 import pyarrow as pa
 import yaml
 
-from guifan.demo.common import HOLIDAYS_2026, WORKDAYS_2026, Dataset
+from guifan.demo.common import OFFICE_CALENDAR, TIMEZONE, Dataset
 from guifan.demo.standards import all_standards
 from guifan.demo.writer import write_atomically
 
 PACK_ID = "demo-company"
 TITLE = {"zh": "示例公司运营业务标准", "en": "Demo Company operating standards"}
-TIMEZONE = "Asia/Shanghai"
 
 
 def calendars() -> dict[str, Any]:
-    """The office calendar: lunch break 12:00-13:30, mainland China holidays and make-up days of 2026."""
-    office = ["09:00-12:00", "13:30-18:00"]
-    return {
-        "cn-office": {
-            "timezone": TIMEZONE,
-            "week": {day: list(office) for day in ("mon", "tue", "wed", "thu", "fri")},
-            "holidays": list(HOLIDAYS_2026),
-            "workdays": [date.fromisoformat(d) for d in WORKDAYS_2026],
-        }
-    }
+    """The office calendar: lunch break 12:00-13:30, mainland China's holidays and make-up working days."""
+    office = dict(OFFICE_CALENDAR)
+    office["week"] = {day: list(periods) for day, periods in OFFICE_CALENDAR["week"].items()}
+    return {"cn-office": office}
 
 
 def column_type(arrow_type: pa.DataType) -> str:
@@ -78,7 +71,11 @@ def pack_document(datasets: list[Dataset]) -> dict[str, Any]:
 
 
 class _Dumper(yaml.SafeDumper):
-    """Block style for multi-line text (Markdown bodies), so the YAML reads like the document it is."""
+    """Block style for multi-line text (Markdown bodies), so the YAML reads like the document it is; values that
+    several checks share are written out in each (no anchors and aliases)."""
+
+    def ignore_aliases(self, data: Any) -> bool:  # noqa: ARG002 - PyYAML's signature
+        return True
 
 
 def _text(dumper: yaml.SafeDumper, value: str) -> yaml.Node:

@@ -3,13 +3,14 @@
 One simulated timeline per case feeds four datasets that agree with each other: the process event log
 (Parquet, as the process-mining export writes it), the purchase orders, the deliveries and the supplier
 invoices. Planted deviations: approvals skipped (about 2.5 %, more in the June rush), requisitions approved by
-their own requester (about 1 %), orders placed late, rework loops (returned and modified), late payments, and
-supplier S014 delivering late from May 2026.
+their own requester (about 1 %), buyers ordering what they requested themselves (a few a year), payments made by
+an accountant while the cashiers were on leave before the Spring Festival, orders placed late, rework loops
+(returned and modified), late payments, and supplier S014 delivering late from May 2026.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -85,6 +86,7 @@ class Cases:
     due: Days
     paid: Times
     cashier: Strs
+    cashier_role: Strs
 
 
 def _lognormal_minutes(rng: np.random.Generator, median: float, sigma: float, n: int) -> Floats:
@@ -138,8 +140,35 @@ def _clerks(rng: np.random.Generator, staff: Staff, position: str, when: Times) 
     return staff.employee_id[staff.draw(rng, staff.where(position=position), days)]
 
 
+CASHIERS_AWAY = (np.datetime64("2026-02-09"), np.datetime64("2026-02-14"))  # [from, to): leave before 春节
+
+
+def _buyers(rng: np.random.Generator, staff: Staff, cases: Cases, requester_idx: Ints) -> Strs:
+    """Nobody buys what they requested: the ERP gives such an order to another buyer. Planted: one buyer in
+    fifty among those who raise their own requisitions places the order too."""
+    buyer = cases.buyer.copy()
+    pool = staff.employee_id[staff.where(position="采购专员")]
+    own = (buyer == cases.requester) & (buyer != "")
+    for i in np.flatnonzero(own):
+        others = pool[pool != buyer[i]]
+        buyer[i] = others[rng.integers(0, len(others))]
+    buys_too = (staff.position[requester_idx] == "采购专员") & (cases.requester == staff.employee_id[requester_idx])
+    planted = buys_too & ~np.isnat(cases.ordered) & (rng.random(len(buyer)) < 0.02)
+    return np.where(planted, cases.requester, buyer)
+
+
+def _cashiers(rng: np.random.Generator, staff: Staff, cases: Cases) -> tuple[Strs, Strs]:
+    """Planted: with both cashiers on leave in the week before the Spring Festival, accountants paid a third
+    of that week's invoices themselves."""
+    day = cases.paid.astype("datetime64[D]")
+    away = (day >= CASHIERS_AWAY[0]) & (day < CASHIERS_AWAY[1]) & (rng.random(len(day)) < 0.35)
+    stand_in = _clerks(rng, staff, "会计", cases.paid)
+    return np.where(away, stand_in, cases.cashier), np.where(away, "会计", "出纳")
+
+
 def simulate(staff: Staff, book: Suppliers, rng: np.random.Generator, scale: float) -> Cases:
     """The timeline of every purchase-to-pay case, cut off at the end of the year."""
+    (fixes,) = rng.spawn(1)  # the later corrections draw from a stream of their own, leaving the rest as it was
     n = count(5_000, scale, 200)
     days = pick_days(rng, n, day_weights((1.1, 1.0, 0.9, 0.7, 1.0, 1.0, 1.1, 1.2, 1.0, 1.0, 1.0, 1.0), 0.0))
     requested = np.sort(at_office(rng, days))
@@ -171,7 +200,7 @@ def simulate(staff: Staff, book: Suppliers, rng: np.random.Generator, scale: flo
     returned, modified, approved, ordered, received, invoiced, matched, paid = (
         np.where(t < cut, t, NAT) for t in (returned, modified, approved, ordered, received, invoiced, matched, paid)
     )
-    return Cases(
+    cases = Cases(
         case_id=ids("PO", n, 6),
         department=staff.department[requester_idx],
         requester=requester,
@@ -194,7 +223,11 @@ def simulate(staff: Staff, book: Suppliers, rng: np.random.Generator, scale: flo
         due=due,
         paid=paid,
         cashier=_clerks(rng, staff, "出纳", paid),
+        cashier_role=np.full(n, "出纳"),
     )
+    cases = replace(cases, buyer=_buyers(fixes, staff, cases, requester_idx))
+    cashier, cashier_role = _cashiers(fixes, staff, cases)
+    return replace(cases, cashier=cashier, cashier_role=cashier_role)
 
 
 def event_log(cases: Cases, book: Suppliers) -> Dataset:
@@ -208,7 +241,7 @@ def event_log(cases: Cases, book: Suppliers) -> Dataset:
         ("收货", cases.received, cases.receiver, "仓管员"),
         ("收到发票", cases.invoiced, cases.accountant, "会计"),
         ("三单匹配", cases.matched, cases.accountant, "会计"),
-        ("付款", cases.paid, cases.cashier, "出纳"),
+        ("付款", cases.paid, cases.cashier, cases.cashier_role),
     ]
     parts: list[tuple[Ints, Strs, Times, Strs, Strs]] = []
     for name, at, by, as_role in steps:

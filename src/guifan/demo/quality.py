@@ -1,8 +1,9 @@
 """Quality: dimensional inspections on the CNC machines, production lots and the defects found in them.
 
-Planted: the bore (孔径) of the pump body is not capable (Ppk about 0.9, off centre); machine CNC-04 wears its
-tool from August 2026 and the outer diameter (外径) drifts up until many parts are out of tolerance in October,
-which also raises the defect rate of line 2 (机加二线) in the last months.
+Planted: the bore (孔径) of the pump body is not capable (Ppk about 0.9, off centre) on every machine; machine
+CNC-04 wears its tool from August 2026 and the outer diameter (外径) drifts up until many parts are out of
+tolerance in October, which also raises the defect rate of line 2 (机加二线) in the last months. Flatness (平面度)
+has only an upper tolerance (a surface cannot be flatter than flat), so its lower limit is empty.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from guifan.demo.common import (
 )
 from guifan.demo.org import Staff
 
+ONE_SIDED = "平面度"  # its lsl of 0 is only the physical bound: the files leave the lower limit empty
 # (part, feature, nominal, lsl, usl, process mean, process sigma)
 FEATURES: tuple[tuple[str, str, float, float, float, float, float], ...] = (
     ("PB-100 泵体", "外径", 42.000, 41.950, 42.050, 42.000, 0.0080),
@@ -95,7 +97,7 @@ def inspections(staff: Staff, rng: np.random.Generator, scale: float) -> Dataset
     offset = {m: 0.1 * rng.standard_normal() for m, _, _ in MACHINES}
     machine_shift = lookup_number(offset, machine) * spec[feat, 4]
     value = spec[feat, 3] + machine_shift + spec[feat, 4] * rng.standard_normal(n) + _drift(machine, feature, when)
-    value = np.round(np.where(feature == "平面度", np.maximum(value, 0.001), value), 4)
+    value = np.round(np.where(feature == ONE_SIDED, np.maximum(value, 0.001), value), 4)
     inspectors = staff.where(position="质检员", active=True)
     data = table(
         {
@@ -109,7 +111,7 @@ def inspections(staff: Staff, rng: np.random.Generator, scale: float) -> Dataset
             "sample_time": when,
             "value": nullable(value, rng.random(n) < 0.0001),
             "nominal": spec[feat, 0],
-            "lsl": spec[feat, 1],
+            "lsl": nullable(spec[feat, 1], feature == ONE_SIDED),
             "usl": spec[feat, 2],
             "unit": np.full(n, "mm"),
             "inspector_id": staff.employee_id[inspectors[rng.integers(0, len(inspectors), len(sub_machine))]][sub],

@@ -120,3 +120,100 @@ def coverage(
         "population": {"dataset": population, "where": population_where},
         "records": recs,
     } | _tail(None, target, warn)
+
+
+def sla(
+    dataset: str,
+    start: str,
+    stop: str,
+    limit: str | dict[str, str],
+    target: str,
+    *,
+    limit_by: str | None = None,
+    where: str | None = None,
+    pauses: dict[str, str] | None = None,
+    by: list[str] | None = None,
+    warn: str | None = None,
+    calendar: str = "cn-office",
+) -> Check:
+    """``sla``: the share of records handled within a business-time limit on a work calendar."""
+    check: Check = {"kind": "sla", "dataset": dataset}
+    if where:
+        check["where"] = where
+    check |= {"start": start, "stop": stop, "calendar": calendar, "limit": limit}
+    if limit_by:
+        check["limit_by"] = limit_by
+    if pauses:
+        check["pauses"] = pauses
+    return check | _tail(by, target, warn)
+
+
+def sequence(
+    dataset: str,
+    constraints: list[dict[str, Any]],
+    target: str,
+    *,
+    case: str,
+    activity: str = "activity",
+    resource: str | None = None,
+    role: str | None = None,
+    calendar: str | None = None,
+    completed_by: str | None = None,
+    by: list[str] | None = None,
+    warn: str | None = None,
+) -> Check:
+    """``sequence``: the share of an event log's cases that keep every constraint."""
+    check: Check = {"kind": "sequence", "dataset": dataset, "case": case, "activity": activity}
+    optional = {"resource": resource, "role": role, "calendar": calendar, "completed_by": completed_by}
+    check |= {name: given for name, given in optional.items() if given}
+    check["constraints"] = constraints
+    return check | _tail(by, target, warn)
+
+
+def spc(
+    dataset: str,
+    chart: str,
+    target: str,
+    *,
+    value: str = "value",
+    subgroup: str = "subgroup",
+    characteristic: list[str],
+    where: str | None = None,
+    spec: dict[str, str] | None = None,
+    phase: dict[str, str] | None = None,
+    ewma: dict[str, float] | None = None,
+    by: list[str] | None = None,
+) -> Check:
+    """``spc``: control charts and capability for every characteristic."""
+    check: Check = {"kind": "spc", "dataset": dataset}
+    if where:
+        check["where"] = where
+    check |= {"value": value, "subgroup": subgroup, "chart": chart, "characteristic": characteristic}
+    optional = {"spec": spec, "phase": phase, "ewma": ewma}
+    check |= {name: given for name, given in optional.items() if given}
+    return check | _tail(by, target, None)
+
+
+def sixsigma(
+    dataset: str,
+    target: str,
+    *,
+    defects: str,
+    units: str,
+    opportunities: str,
+    pareto: dict[str, str] | None = None,
+    by: list[str] | None = None,
+    warn: str | None = None,
+) -> Check:
+    """``sixsigma``: defects per million opportunities (or the sigma level), with a Pareto of defect types."""
+    check: Check = {
+        "kind": "sixsigma",
+        "dataset": dataset,
+        "defects": defects,
+        "units": units,
+        "opportunities": opportunities,
+    }
+    tail = _tail(by, target, warn)
+    if pareto:
+        tail["pareto"] = pareto
+    return check | tail

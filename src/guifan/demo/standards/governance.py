@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from guifan.demo.standards._build import coverage, each, quality, requirement, standard
+from guifan.demo.standards._build import coverage, each, quality, requirement, sequence, standard
 
 PHONE = r"^(1[3-9]\d{9}|0\d{2,3}-\d{7,8})$"
 
@@ -248,7 +248,7 @@ on time and every risk is reassessed every six months.
 
 
 def internal_control() -> list[dict[str, Any]]:
-    """内部控制: separation of duties and control testing."""
+    """内部控制: separation of duties, control testing, and purchase-to-pay authorisation on the event log."""
     duties = standard(
         "IC-001",
         "internal_control",
@@ -256,27 +256,16 @@ def internal_control() -> list[dict[str, Any]]:
         ("职责分离规定", "Separation of duties"),
         (
             """
-不相容职责须分离：申请人不得审批本人的采购申请或费用报销；报销须附合规发票。
+不相容职责须分离：报销人不得审批本人的费用报销；报销须附合规发票。
+采购业务的授权审批与职责分离按ERP事件日志逐笔检查，见IC-003。
 """,
             """
-Incompatible duties are kept apart: nobody approves their own requisition or expense claim; claims carry a
-valid invoice.
+Incompatible duties are kept apart: nobody approves their own expense claim, and claims carry a valid invoice.
+Authorisation and separation of duties in purchasing are checked purchase by purchase on the ERP's event log
+(IC-003).
 """,
         ),
         [
-            requirement(
-                "IC-001.1",
-                "采购申请不得由申请人本人审批",
-                "Nobody approves their own requisition",
-                "critical",
-                each(
-                    "p2p_events",
-                    "resource <> requester_id",
-                    "= 100%",
-                    where="activity = '审批采购申请'",
-                    by=["department"],
-                ),
-            ),
             requirement(
                 "IC-001.2",
                 "费用报销不得由报销人本人审批",
@@ -292,7 +281,7 @@ valid invoice.
                 each("expense_claims", "has_invoice", ">= 99%"),
             ),
         ],
-        version="1.3",
+        version="2.0",
         effective="2025-01-01",
     )
     testing = standard(
@@ -334,7 +323,55 @@ Ineffective controls are remediated and tested again.
             ),
         ],
     )
-    return [duties, testing]
+    purchasing = standard(
+        "IC-003",
+        "internal_control",
+        "财务部",
+        ("采购授权审批与职责分离控制", "Purchase-to-pay authorisation and separation of duties"),
+        (
+            """
+- 采购申请须经部门经理审批（部门经理本人的申请由分管副总审批），未经审批不得下单；
+- 申请、审批、下单为不相容职责，须由三个不同的人执行：任何人不得审批本人的申请，采购专员不得为本人提交的申请下单；
+- 三单匹配由会计执行，付款由出纳执行，他人不得代为付款。
+
+以ERP采购到付款事件日志逐笔检查全部采购（取代季度抽样测试）。
+""",
+            """
+- A requisition is approved by the department head (a deputy general manager approves the head's own) before
+  anything is ordered;
+- requesting, approving and ordering are incompatible duties held by three different people: nobody approves
+  their own requisition, and no buyer orders what they requested themselves;
+- accounting performs the three-way match and a cashier makes the payment; nobody else pays.
+
+Every purchase is checked on the ERP's purchase-to-pay event log (instead of a quarterly sample).
+""",
+        ),
+        [
+            requirement(
+                "IC-003.1",
+                "采购经授权审批后方可下单，申请、审批、下单由不同人员执行，三单匹配与付款由指定岗位执行",
+                "Orders follow an authorised approval; request, approval and order by three different people; "
+                "matching by accounting and payment by a cashier",
+                "critical",
+                sequence(
+                    "p2p_events",
+                    [
+                        {"precedence": ["审批采购申请", "创建采购订单"]},
+                        {"different_resource": ["创建采购申请", "审批采购申请", "创建采购订单"]},
+                        {"by_role": {"审批采购申请": ["部门经理", "分管副总"], "付款": "出纳", "三单匹配": "会计"}},
+                    ],
+                    "= 100%",
+                    case="case_id",
+                    resource="resource",
+                    role="role",
+                    by=["department"],
+                ),
+            ),
+        ],
+        version="1.0",
+        effective="2025-07-01",
+    )
+    return [duties, testing, purchasing]
 
 
 def security() -> list[dict[str, Any]]:

@@ -4,14 +4,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from guifan.demo.quality import DEFECT_TYPES
-from guifan.demo.standards._build import coverage, each, quality, requirement, standard, value
+from guifan.demo.quality import DEFECT_TYPES, ONE_SIDED
+from guifan.demo.service import PRIORITIES, RESOLUTION_LIMITS, RESPONSE_LIMITS, WAITING
+from guifan.demo.standards._build import (
+    coverage,
+    each,
+    quality,
+    requirement,
+    sequence,
+    sixsigma,
+    sla,
+    spc,
+    standard,
+    value,
+)
 
-PPK = "least(max(usl) - avg(value), avg(value) - min(lsl)) / (3 * stddev(value))"
+BORE = "孔径"
+SPEC = {"lsl": "lsl", "usl": "usl", "target": "nominal"}
+P2P_PATH = ("创建采购申请", "审批采购申请", "创建采购订单", "收货", "收到发票", "三单匹配", "付款")
 
 
 def process() -> list[dict[str, Any]]:
-    """流程规范: purchase to pay, and e-commerce order fulfilment."""
+    """流程规范: purchase to pay (its rules and, from the ERP's event log, how each purchase ran), and e-commerce
+    order fulfilment."""
     p2p = standard(
         "PR-001",
         "process",
@@ -25,6 +40,8 @@ def process() -> list[dict[str, Any]]:
 ## 流程
 1. 申请人在ERP提交采购申请；2. 部门经理审批（部门经理本人的申请由分管副总审批）；
 3. 采购专员下达采购订单；4. 仓库收货；5. 会计三单匹配；6. 出纳按付款条件付款。
+
+每笔采购的执行路径和时效按ERP事件日志逐笔衡量（见PR-003），授权审批与职责分离见IC-003。
 """,
             """
 ## Purpose
@@ -34,47 +51,12 @@ Governs purchasing from requisition to supplier payment: who raises, who approve
 1. The requester raises a requisition in the ERP; 2. the department head approves it (a deputy general manager
 approves the head's own requests); 3. a buyer places the order; 4. the warehouse receives the goods;
 5. accounting matches order, receipt and invoice; 6. the cashier pays on the agreed terms.
+
+How each purchase actually ran, step by step and on time, is measured on the ERP's event log (PR-003);
+authorisation and separation of duties are in IC-003.
 """,
         ),
         [
-            requirement(
-                "PR-001.1",
-                "采购订单下达前，采购申请必须经过审批",
-                "Every requisition is approved before its purchase order is placed",
-                "critical",
-                each(
-                    "purchase_orders",
-                    "approved_at IS NOT NULL AND approved_at <= ordered_at",
-                    ">= 99%",
-                    where="ordered_at IS NOT NULL",
-                    by=["department"],
-                ),
-            ),
-            requirement(
-                "PR-001.2",
-                "采购申请须在提交后72小时内完成审批",
-                "Requisitions are approved within 72 hours",
-                "minor",
-                each(
-                    "purchase_orders",
-                    "date_diff('hour', requested_at, approved_at) <= 72",
-                    ">= 90%",
-                    where="approved_at IS NOT NULL",
-                    warn=">= 95%",
-                ),
-            ),
-            requirement(
-                "PR-001.3",
-                "审批通过后一周内下达采购订单",
-                "Orders are placed within a week of approval",
-                "minor",
-                each(
-                    "purchase_orders",
-                    "date_diff('day', approved_at, ordered_at) <= 7",
-                    ">= 95%",
-                    where="approved_at IS NOT NULL AND ordered_at IS NOT NULL",
-                ),
-            ),
             requirement(
                 "PR-001.4",
                 "被退回修改的采购申请不超过8%",
@@ -95,7 +77,76 @@ approves the head's own requests); 3. a buyer places the order; 4. the warehouse
                 each("invoices", "paid_at IS NOT NULL AND CAST(paid_at AS DATE) <= due_date", ">= 95%", warn=">= 97%"),
             ),
         ],
-        version="2.1",
+        version="3.0",
+        effective="2025-07-01",
+    )
+    path = standard(
+        "PR-003",
+        "process",
+        "采购部",
+        ("采购到付款流程执行标准", "Purchase-to-pay process execution standard"),
+        (
+            """
+以ERP导出的采购到付款事件日志逐笔检查每一笔采购是否按PR-001执行：
+- 每笔采购以一张采购申请开始、以付款结束，依次经过审批、下单、收货、收到发票、三单匹配，不得跳步或倒序；
+- 被退回修改的申请须由申请人修改后重新提交；
+- 申请提交后3个工作日内完成审批，审批后5个工作日内下达采购订单。
+
+工作日按公司办公日历计算（工作日9:00-12:00、13:30-18:00，法定节假日休息，调休上班日照常），一个工作日按7.5小时计。
+路径按已付款的采购判断；时限对全部采购判断，超过时限仍未审批或下单的也计为超时。
+""",
+            """
+The ERP's purchase-to-pay event log shows, purchase by purchase, whether PR-001 was followed:
+- every purchase starts with one requisition and ends with the payment, passing approval, order, receipt,
+  invoice and three-way match in this order, none skipped or reversed;
+- a requisition sent back for rework is modified by its requester before it goes on;
+- requisitions are approved within 3 working days and ordered within 5 working days of the approval.
+
+Working days follow the office calendar (9:00-12:00 and 13:30-18:00, public holidays off, make-up working days
+on); a working day counts 7.5 hours. The path is judged on paid purchases; the time limits on all of them, and a
+requisition still waiting past its limit counts as late.
+""",
+        ),
+        [
+            requirement(
+                "PR-003.1",
+                "采购按标准路径执行：申请→审批→下单→收货→发票→三单匹配→付款",
+                "Purchases follow the standard path: requisition, approval, order, receipt, invoice, match, payment",
+                "major",
+                sequence(
+                    "p2p_events",
+                    [
+                        {"init": "创建采购申请"},
+                        {"exactly": {"activity": "创建采购申请", "n": 1}},
+                        {"order": list(P2P_PATH)},
+                        {"response": ["退回修改", "修改采购申请"]},
+                        {"end": "付款"},
+                    ],
+                    ">= 97%",
+                    case="case_id",
+                    completed_by="付款",
+                    by=["department"],
+                    warn=">= 98%",
+                ),
+            ),
+            requirement(
+                "PR-003.2",
+                "采购申请3个工作日内审批，审批后5个工作日内下单",
+                "Requisitions are approved within 3 working days, and ordered within 5 working days of approval",
+                "minor",
+                sequence(
+                    "p2p_events",
+                    [
+                        {"within": {"from": "创建采购申请", "to": "审批采购申请", "limit": "3d"}},
+                        {"within": {"from": "审批采购申请", "to": "创建采购订单", "limit": "5d"}},
+                    ],
+                    ">= 95%",
+                    case="case_id",
+                    calendar="cn-office",
+                ),
+            ),
+        ],
+        version="1.0",
         effective="2025-07-01",
     )
     fulfilment = standard(
@@ -139,11 +190,12 @@ stock is built up and extra shifts are planned; the platforms penalise late ship
         version="1.3",
         effective="2025-03-01",
     )
-    return [p2p, fulfilment]
+    return [p2p, fulfilment, path]
 
 
 def quality_control() -> list[dict[str, Any]]:
-    """质量控制: key dimensions and their capability; defects in production lots."""
+    """质量控制: key dimensions (control charts and capability); defects in production lots."""
+    characteristic = ["part", "feature", "machine"]
     dimensions = standard(
         "QC-001",
         "quality",
@@ -152,12 +204,23 @@ def quality_control() -> list[dict[str, Any]]:
         (
             """
 适用于PB-100泵体和EC-200端盖的关键尺寸。每台CNC每班抽取5件组成子组，测量全部关键特性。
-过程性能指数Ppk低于1.33的特性须启动改进；超差件按《不合格品控制程序》处置。
+
+- 统计过程控制：以2026年第一季度的数据为基准，按机台、零件、特性分别建立EWMA控制图（λ=0.2），监控刀具磨损等
+  小幅持续漂移。同时监控14个特性，为控制误报，控制限取±3.5σ。平面度为单边形位公差，分布偏斜，不做EWMA监控。
+- 过程能力：各特性的过程性能指数Ppk不低于1.33，低于1.33的须启动改进项目；平面度只有上限，按单边Ppk评价。
+- 超差件按《不合格品控制程序》处置。
 """,
             """
 Covers the key dimensions of the PB-100 pump body and the EC-200 end cover. Each CNC machine is sampled with a
-subgroup of five parts per shift and every key feature is measured. A feature with Ppk below 1.33 needs an
-improvement project; out-of-tolerance parts follow the nonconforming product procedure.
+subgroup of five parts per shift and every key feature is measured.
+
+- Statistical process control: an EWMA chart (lambda 0.2) per machine, part and feature, with limits from the
+  first quarter of 2026, watches for small sustained shifts such as tool wear. With 14 characteristics watched
+  at once, the limits are set at 3.5 sigma to keep false alarms rare. Flatness, a one-sided form tolerance with a
+  skewed distribution, is not charted.
+- Capability: every feature reaches a process performance index Ppk of at least 1.33; one below needs an
+  improvement project. Flatness has an upper limit only and is judged on its one-sided Ppk.
+- Out-of-tolerance parts follow the nonconforming product procedure.
 """,
         ),
         [
@@ -166,21 +229,38 @@ improvement project; out-of-tolerance parts follow the nonconforming product pro
                 "关键尺寸测量值须在公差范围内",
                 "Key dimensions are within tolerance",
                 "major",
-                each("inspections", "value BETWEEN lsl AND usl", ">= 99.5%", by=["machine"]),
+                each("inspections", "value <= usl AND (lsl IS NULL OR value >= lsl)", ">= 99.5%", by=["machine"]),
             ),
             requirement(
                 "QC-001.2",
                 "泵体孔径的过程性能指数Ppk不低于1.33",
                 "Bore of the pump body: Ppk at least 1.33",
                 "critical",
-                value("inspections", PPK, ">= 1.33", where="feature = '孔径'", by=["machine"]),
+                spc(
+                    "inspections",
+                    "xbar_r",
+                    "ppk >= 1.33",
+                    where=f"feature = '{BORE}'",
+                    characteristic=characteristic,
+                    spec=SPEC,
+                    by=["machine"],
+                ),
             ),
             requirement(
                 "QC-001.3",
-                "泵体外径的过程性能指数Ppk不低于1.33",
-                "Outer diameter of the pump body: Ppk at least 1.33",
+                "关键尺寸过程受控（EWMA，以2026年第一季度为基准）",
+                "Key dimensions stay in control (EWMA, limits from 2026-Q1)",
                 "major",
-                value("inspections", PPK, ">= 1.33", where="feature = '外径'", by=["machine"]),
+                spc(
+                    "inspections",
+                    "ewma",
+                    "no signals",
+                    where=f"feature <> '{ONE_SIDED}'",
+                    characteristic=characteristic,
+                    phase={"baseline": "2026-Q1"},
+                    ewma={"lambda": 0.2, "L": 3.5},
+                    by=["machine"],
+                ),
             ),
             requirement(
                 "QC-001.4",
@@ -196,8 +276,23 @@ improvement project; out-of-tolerance parts follow the nonconforming product pro
                     ">= 99.9%",
                 ),
             ),
+            requirement(
+                "QC-001.5",
+                "其他关键尺寸的过程性能指数Ppk不低于1.33（平面度按上限单边评价）",
+                "Other key dimensions: Ppk at least 1.33 (flatness against its upper limit only)",
+                "major",
+                spc(
+                    "inspections",
+                    "xbar_r",
+                    "ppk >= 1.33",
+                    where=f"feature <> '{BORE}'",
+                    characteristic=characteristic,
+                    spec=SPEC,
+                    by=["machine"],
+                ),
+            ),
         ],
-        version="3.0",
+        version="4.0",
         effective="2025-01-01",
     )
     defects = standard(
@@ -208,11 +303,14 @@ improvement project; out-of-tolerance parts follow the nonconforming product pro
         (
             """
 成品与半成品按GB/T 2828.1正常检验一次抽样（样本量80，AQL 2.5，Ac=5）。
-以每百万机会缺陷数（DPMO）衡量过程水平，目标不超过2000。
+以每百万机会缺陷数（DPMO）衡量过程水平，目标不超过2000（约4.4σ），1500以上预警；按缺陷类型做帕累托分析，
+集中改进累计占比前80%的缺陷。
 """,
             """
 Finished and semi-finished lots are sampled per GB/T 2828.1, normal inspection, single sampling (n=80,
-AQL 2.5, Ac=5). Process level is measured as defects per million opportunities (DPMO), target at most 2000.
+AQL 2.5, Ac=5). Process level is measured as defects per million opportunities (DPMO): at most 2000 (about
+4.4 sigma), with a warning above 1500. A Pareto of defect types directs improvement to the few types that make up
+80% of the defects.
 """,
         ),
         [
@@ -221,12 +319,15 @@ AQL 2.5, Ac=5). Process level is measured as defects per million opportunities (
                 "DPMO不超过2000",
                 "DPMO at most 2000",
                 "major",
-                value(
+                sixsigma(
                     "production_lots",
-                    "sum(defects) * 1000000.0 / sum(sample_size * opportunities_per_unit)",
-                    "<= 2000",
+                    "dpmo <= 2000",
+                    defects="defects",
+                    units="sample_size",
+                    opportunities="opportunities_per_unit",
                     by=["line"],
-                    warn="<= 1500",
+                    warn="dpmo <= 1500",
+                    pareto={"dataset": "defects", "column": "defect_type"},
                 ),
             ),
             requirement(
@@ -252,78 +353,108 @@ AQL 2.5, Ac=5). Process level is measured as defects per million opportunities (
                 ),
             ),
         ],
-        version="2.0",
+        version="3.0",
         effective="2025-01-01",
     )
     return [dimensions, defects]
 
 
+def _limit_text(limit: str) -> tuple[str, str]:
+    """A business-time limit in words: 2h -> 2个工作小时 / 2 working hours."""
+    number, unit = limit[:-1], limit[-1]
+    if unit == "d":
+        return f"{number}个工作日", f"{number} working day{'' if number == '1' else 's'}"
+    return f"{number}个工作小时", f"{number} working hours"
+
+
+def _limits_table() -> tuple[str, str]:
+    """The service limits per priority as a Markdown table, in Chinese and English."""
+    names = {"P1": ("紧急", "urgent"), "P2": ("较高", "high"), "P3": ("一般", "normal")}
+    zh = ["| 优先级 | 首次响应 | 解决 |", "|---|---|---|"]
+    en = ["| Priority | First response | Resolution |", "|---|---|---|"]
+    for p in PRIORITIES:
+        response, resolution = _limit_text(RESPONSE_LIMITS[p]), _limit_text(RESOLUTION_LIMITS[p])
+        zh.append(f"| {p} {names[p][0]} | {response[0]} | {resolution[0]} |")
+        en.append(f"| {p} {names[p][1]} | {response[1]} | {resolution[1]} |")
+    return "\n".join(zh), "\n".join(en)
+
+
 def customer_service() -> list[dict[str, Any]]:
-    """客户服务: response and resolution times, satisfaction."""
+    """客户服务: response and resolution in working time, satisfaction, complaint handling."""
+    limits_zh, limits_en = _limits_table()
+    customers = "channel <> 'internal'"
+    waiting = {
+        "dataset": "ticket_status",
+        "key": "ticket_id",
+        "from": "entered_at",
+        "to": "left_at",
+        "where": f"status = '{WAITING}'",
+    }
     response = standard(
         "CS-001",
         "customer_service",
         "客服部",
         ("客户服务响应标准", "Customer service response standard"),
         (
-            """
-所有渠道（电话、网页、微信、邮件）的客户咨询均须及时响应和解决。内部工单不计入。
-- 首次响应：24小时内；P1紧急工单2小时内。
-- 解决：48小时内；P1紧急工单8小时内。
+            f"""
+所有渠道（电话、网页、微信、邮件）的客户咨询均须在规定的工作时间内响应和解决，内部工单不计入。
+
+{limits_zh}
+
+时限按公司办公日历计算：工作日9:00-12:00、13:30-18:00，法定节假日休息，调休上班日照常工作；
+一个工作日按7.5个工作小时计。周末或下班后提交的工单从下一个工作时段开始计时。
+工单处于“等待客户”状态（等待客户补充照片、发票号等信息）的时间不计入解决时限。
 """,
-            """
-Customer requests from every channel (phone, web, WeChat, e-mail) are answered and resolved on time. Internal
-tickets are not counted.
-- First response within 24 hours; P1 (urgent) within 2 hours.
-- Resolution within 48 hours; P1 within 8 hours.
+            f"""
+Customer requests from every channel (phone, web, WeChat, e-mail) are answered and resolved within working-time
+limits; internal tickets are not counted.
+
+{limits_en}
+
+Limits run on the office calendar: 9:00-12:00 and 13:30-18:00 on working days, public holidays off, make-up
+working days on; a working day counts 7.5 working hours. A ticket raised at the weekend or after hours starts its
+clock at the next opening. Time a ticket spends waiting for the customer (for photos, an invoice number) does
+not count towards the resolution limit.
 """,
         ),
         [
             requirement(
                 "CS-001.1",
-                "客户咨询须在24小时内首次响应",
-                "Customers get a first response within 24 hours",
+                "客户咨询须在优先级规定的工作时间内首次响应",
+                "Customers get a first response within their priority's working-time limit",
                 "major",
-                each(
+                sla(
                     "tickets",
-                    "first_response_at IS NOT NULL AND date_diff('minute', created_at, first_response_at) <= 24*60",
+                    "created_at",
+                    "first_response_at",
+                    dict(RESPONSE_LIMITS),
                     ">= 95%",
-                    where="channel <> 'internal'",
+                    limit_by="priority",
+                    where=customers,
                     by=["team"],
                     warn=">= 97%",
                 ),
             ),
             requirement(
-                "CS-001.2",
-                "P1紧急工单须在2小时内首次响应",
-                "P1 tickets get a first response within 2 hours",
-                "critical",
-                each(
-                    "tickets",
-                    "first_response_at IS NOT NULL AND date_diff('minute', created_at, first_response_at) <= 120",
-                    ">= 90%",
-                    where="priority = 'P1' AND channel <> 'internal'",
-                    by=["team"],
-                    warn=">= 95%",
-                ),
-            ),
-            requirement(
                 "CS-001.3",
-                "工单须在48小时内解决（P1为8小时）",
-                "Tickets are resolved within 48 hours (P1: 8 hours)",
+                "工单须在优先级规定的工作时间内解决（等待客户的时间不计）",
+                "Tickets are resolved within their priority's working-time limit (waiting for the customer excluded)",
                 "major",
-                each(
+                sla(
                     "tickets",
-                    "resolved_at IS NOT NULL AND date_diff('hour', created_at, resolved_at) <= "
-                    "CASE WHEN priority = 'P1' THEN 8 ELSE 48 END",
+                    "created_at",
+                    "resolved_at",
+                    dict(RESOLUTION_LIMITS),
                     ">= 90%",
-                    where="channel <> 'internal'",
+                    limit_by="priority",
+                    where=customers,
+                    pauses=waiting,
                     by=["team"],
                     warn=">= 93%",
                 ),
             ),
         ],
-        version="1.2",
+        version="2.0",
         effective="2026-01-01",
     )
     satisfaction = standard(
@@ -359,7 +490,103 @@ rating (1-2) and records the reason.
         version="1.1",
         effective="2025-01-01",
     )
-    return [response, satisfaction]
+    complaints = standard(
+        "CS-003",
+        "customer_service",
+        "客服部",
+        ("客户投诉处理程序", "Customer complaint handling procedure"),
+        (
+            """
+客户投诉由接待工单的客服专员在CRM登记，客服主管指定处理人（重大投诉可由主管亲自处理）。
+
+1. 处理人须在1个工作日内首次联系客户，调查后提出处理方案；客户不接受的，重新调查并提出新方案。
+2. 涉及赔付的，须经客服主管审批后由财务出纳支付；方案提出人不得审批本人的方案，主管亲自处理的投诉由其他区域主管审批。
+3. 客户确认处理结果后方可关闭投诉。
+4. 投诉关闭后7个工作日内由客服质检专员回访。
+
+各步骤以CRM导出的投诉处理流程日志逐笔检查；工作日按公司办公日历计算。
+""",
+            """
+The agent who takes a complaint ticket registers the complaint in the CRM and the team supervisor assigns a
+handler (a supervisor may handle a serious complaint in person).
+
+1. The handler contacts the customer within one working day, investigates and proposes a resolution; if the
+   customer turns it down, the handler investigates again and proposes another.
+2. Compensation is approved by a service supervisor before the cashier pays it; nobody approves a resolution they
+   proposed, and complaints a supervisor handles in person are approved by another team's supervisor.
+3. A complaint is closed only after the customer confirmed the outcome.
+4. A service reviewer calls the customer back within 7 working days of the closure.
+
+Each step is checked complaint by complaint on the CRM's complaint log; working days follow the office calendar.
+""",
+        ),
+        [
+            requirement(
+                "CS-003.1",
+                "投诉须在1个工作日内首次联系客户",
+                "Complainants are contacted within one working day",
+                "major",
+                sequence(
+                    "complaint_events",
+                    [{"within": {"from": "登记投诉", "to": "首次联系客户", "limit": "1d"}}],
+                    ">= 95%",
+                    case="complaint_id",
+                    calendar="cn-office",
+                    by=["team"],
+                    warn=">= 97%",
+                ),
+            ),
+            requirement(
+                "CS-003.2",
+                "投诉须经客户确认后方可关闭",
+                "Complaints are closed only after the customer confirmed the outcome",
+                "major",
+                sequence(
+                    "complaint_events",
+                    [{"precedence": ["客户确认", "关闭"]}],
+                    ">= 98%",
+                    case="complaint_id",
+                    by=["team"],
+                    warn=">= 99%",
+                ),
+            ),
+            requirement(
+                "CS-003.3",
+                "赔付须经客服主管审批后支付，且审批人不得是方案提出人",
+                "Compensation is paid only after a supervisor approved it, never approved by whoever proposed it",
+                "critical",
+                sequence(
+                    "complaint_events",
+                    [
+                        {"precedence": ["赔付审批", "赔付"]},
+                        {"different_resource": ["提出处理方案", "赔付审批"]},
+                        {"by_role": {"赔付审批": "客服主管"}},
+                    ],
+                    "= 100%",
+                    case="complaint_id",
+                    resource="agent",
+                    role="role",
+                    by=["team"],
+                ),
+            ),
+            requirement(
+                "CS-003.4",
+                "投诉关闭后7个工作日内完成回访",
+                "Customers are called back within 7 working days of the closure",
+                "minor",
+                sequence(
+                    "complaint_events",
+                    [{"within": {"from": "关闭", "to": "回访", "limit": "7d"}}],
+                    ">= 95%",
+                    case="complaint_id",
+                    calendar="cn-office",
+                ),
+            ),
+        ],
+        version="1.0",
+        effective="2025-10-01",
+    )
+    return [response, satisfaction, complaints]
 
 
 def supply_chain() -> list[dict[str, Any]]:

@@ -197,7 +197,7 @@ def _latest(rows: pa.Table, plan: Plan, group: IntArray) -> tuple[dict[str, Floa
         out[alias] = np.where(last >= 0, values[np.maximum(last, 0)], np.nan)
         low = np.fmin.reduceat(values, heads)
         high = np.fmax.reduceat(values, heads)
-        if np.any(low != high):
+        if np.any((low != high) & ~np.isnan(low)):  # an all-empty column does not vary
             varying.append(alias)
     return out, varying
 
