@@ -27,6 +27,13 @@ class RecordPage:
     total: int  # violating records in all
 
 
+def match_column(check: CheckSpec) -> str | None:
+    """The column violating keys name when it is not the dataset's key: a process check's violations are
+    cases, so its records are all the events of those cases."""
+    case = getattr(check, "case", None)
+    return case if isinstance(case, str) else None
+
+
 def subject_dataset(check: CheckSpec) -> str:
     """The dataset whose records a check's violations name (the population for coverage)."""
     dataset = getattr(check, "dataset", None)
@@ -58,7 +65,7 @@ def violating_records(
         keys = list(result.violating_keys)
         ctx = DuckDBContext(runner.con, runner.tables, period, loaded.pack.timezone, None)
         try:
-            return _page(ctx, dataset, keys, limit, offset)
+            return _page(ctx, dataset, keys, limit, offset, match_column(check))
         finally:
             ctx.close()
     finally:
@@ -72,13 +79,15 @@ def _check(loaded: LoadedPack, requirement: str) -> CheckSpec:
     raise InputError.at(f"no requirement {requirement!r} with a check in this pack")
 
 
-def _page(ctx: DuckDBContext, dataset: str, keys: list[str], limit: int | None, offset: int) -> RecordPage:
+def _page(
+    ctx: DuckDBContext, dataset: str, keys: list[str], limit: int | None, offset: int, column: str | None = None
+) -> RecordPage:
     if not keys:
         return RecordPage(dataset, list(ctx.columns(dataset)), [], 0)
     ctx.con.execute("CREATE OR REPLACE TEMP TABLE __keys (k VARCHAR)")
     ctx.con.executemany("INSERT INTO __keys VALUES (?)", [[k] for k in sorted(set(keys))])
     relation = ctx.full_relation(dataset)
-    key = ctx.key_sql(dataset)
+    key = f"CAST({quote_ident(column)} AS VARCHAR)" if column else ctx.key_sql(dataset)
     columns = ", ".join(quote_ident(c) for c in ctx.columns(dataset))
     window = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
     sql = f"SELECT {columns} FROM {relation} WHERE {key} IN (SELECT k FROM __keys) ORDER BY {key}, __record{window}"
