@@ -122,6 +122,25 @@ def test_gb18030_is_detected(con: duckdb.DuckDBPyConnection, tmp_path: Path, enc
     ]
 
 
+def test_gb18030_after_the_first_megabyte(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    """The encoding is guessed from the head; DuckDB finding GB18030 further on makes the loader read it again."""
+    head = "id,team\n" + "".join(f"{i},north\n" for i in range(120_000))  # > 1 MiB of ASCII
+    assert len(head) > 1 << 20
+    tail = "120000,北区\n120001,南区\n"
+    (tmp_path / "late.csv").write_bytes(head.encode() + tail.encode("gb18030"))
+    loaded = load(con, tmp_path, "late.csv", key="id", columns={"team": "string"})
+    assert loaded.rows == 120_002
+    assert rows(con, "SELECT id, team FROM t WHERE id >= 119999 ORDER BY id") == [
+        (119999, "north"),
+        (120000, "北区"),
+        (120001, "南区"),
+    ]
+    loaded = load(con, tmp_path, "late.csv", table="k", columns={"team": "string"}, **{"key": "id"})
+    assert rows(con, "SELECT count(*) FROM k WHERE team = '南区'") == [(1,)]
+    message = error_of(con, tmp_path, "late.csv", encoding="utf-8")  # declared: no guessing, no second read
+    assert message == "late.csv, row 120002: it is not valid UTF-8; save it as UTF-8 or set encoding: in the dataset"
+
+
 def test_declared_encoding_and_utf16(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
     write(tmp_path / "a.csv", "名称,n\n张三,1\n", "gbk")
     load(con, tmp_path, "a.csv", encoding="GBK")
@@ -241,6 +260,9 @@ def test_xlsx_first_sheet_bad_value_and_missing_sheet(con: duckdb.DuckDBPyConnec
     write_xlsx(tmp_path / "s.xlsx", {"满意度调查": [["id", "csat"], [1, 5], [2, "五"], [3, 4]], "其他": [["x"]]})
     message = error_of(con, tmp_path, "s.xlsx", columns={"csat": "number"})
     assert message == "s.xlsx, sheet '满意度调查', row 3, column 'csat': '五' is not a number"
+    write_xlsx(tmp_path / "gap.xlsx", {"s": [["id", "csat"], [1, 5], [None, None], [3, "五"]]})
+    message = error_of(con, tmp_path, "gap.xlsx", columns={"csat": "number"})
+    assert message == "gap.xlsx, sheet 's', row 4, column 'csat': '五' is not a number"  # the sheet's row
     message = error_of(con, tmp_path, "s.xlsx", sheet="满意度调差")
     assert (
         message
@@ -310,6 +332,75 @@ def test_naive_and_offset_timestamps_land_on_their_instants(con: duckdb.DuckDBPy
         (4, utc(2026, 10, 1, 14)),
         (5, utc(2026, 9, 30, 16)),
     ]
+
+
+@pytest.mark.parametrize("zone", ["Asia/Shanghai", "Europe/Berlin", "America/Sao_Paulo", "UTC"])
+@pytest.mark.parametrize("today", [dt.date(2026, 7, 1), dt.date(2026, 3, 29), dt.date(2026, 11, 27)])
+def test_fixed_offset_path_gives_the_exact_instants(zone: str, today: dt.date) -> None:
+    """Within the span where the zone's offset is constant, arithmetic replaces timezone(); outside it
+    timezone() itself is used: every local time, DST gaps and overlaps included, lands on the same instant."""
+    from guifan.engine.datasets.columns import _zone
+
+    with duckdb.connect() as db:
+        local = _zone(db, zone, today)
+        if zone in ("Asia/Shanghai", "UTC"):
+            assert local.fixed is not None and local.fixed[1] == "2199-12-31 00:00:00"
+            assert local.fixed[2] == (28_800_000_000 if zone == "Asia/Shanghai" else 0)
+        if zone == "Europe/Berlin" and today == dt.date(2026, 7, 1):
+            assert local.fixed == ("2026-03-31 00:00:00", "2026-10-24 00:00:00", 7_200_000_000)
+        every = "SELECT ts FROM range(TIMESTAMP '{}', TIMESTAMP '{}', INTERVAL {}) AS s(ts)"
+        series = " UNION ALL ".join(
+            [
+                every.format("1985-01-01", "2030-01-01", "37 MINUTE"),
+                every.format("2026-03-29", "2026-03-30", "1 MINUTE"),  # Berlin skips 02:00-03:00
+                every.format("2026-10-25", "2026-10-26", "1 MINUTE"),  # and repeats it
+                "SELECT * FROM (VALUES (TIMESTAMP '1900-01-01'), (TIMESTAMP '2199-12-31 23:59:59.999999'), "
+                "(TIMESTAMP '2250-06-01'), (TIMESTAMP 'infinity'), (NULL))",
+            ]
+        )
+        sql = (
+            f"SELECT count(*), count(*) FILTER (WHERE ({local.instant('ts')}) IS DISTINCT FROM timezone('{zone}', ts)) "
+            f"FROM ({series})"
+        )
+        assert db.execute(sql).fetchall()[0][1] == 0
+
+
+def test_naive_timestamps_across_dst(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    moments = [
+        dt.datetime(2026, 3, 29, 1, 30),
+        dt.datetime(2026, 3, 29, 2, 30),  # does not exist in Berlin
+        dt.datetime(2026, 3, 29, 3, 30),
+        dt.datetime(2026, 7, 1, 12),
+        dt.datetime(2026, 10, 25, 2, 30),  # exists twice
+        dt.datetime(2026, 12, 1, 12),
+        dt.datetime(1985, 1, 1),
+    ]
+    table = pa.table({"id": range(len(moments)), "at": pa.array(moments, pa.timestamp("us"))})
+    pq.write_table(table, tmp_path / "b.parquet")
+    write(tmp_path / "b.csv", "id,at\n" + "".join(f"{i},{m.isoformat(sep=' ')}\n" for i, m in enumerate(moments)))
+    for zone in ("Europe/Berlin", "Asia/Shanghai"):
+        exact = "SELECT timezone('UTC', timezone(?, CAST(? AS TIMESTAMP)))"
+        want = [(i, rows_of(con, exact, [zone, m])[0][0]) for i, m in enumerate(moments)]
+        for source, declared in (("b.parquet", {"at": "timestamp"}), ("b.parquet", {}), ("b.csv", {})):
+            load_dataset(con, "z", "b", spec(source, key="id", time="at", columns=declared), tmp_path, zone)
+            assert rows(con, "SELECT id, timezone('UTC', \"at\") FROM z ORDER BY id") == want, (zone, source)
+
+
+def rows_of(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    return con.execute(sql, params).fetchall()
+
+
+def test_kept_columns(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    write(tmp_path / "k.csv", "id,team,csat,note\nT1,北区,4,a\nT2,南区,5,b\n")
+    loaded = load(con, tmp_path, "k.csv", key="id", columns={"csat": "number"}, table="k")
+    assert loaded.schema.columns == {"id": "string", "team": "string", "csat": "number", "note": "string"}
+    load_dataset(con, "k", "k", spec("k.csv", key="id", columns={"csat": "number"}), tmp_path, ZONE, {"id", "team"})
+    assert list(types(con, "k")) == ["id", "team"]
+    assert rows(con, "SELECT id, team FROM k ORDER BY id") == [("T1", "北区"), ("T2", "南区")]
+    write(tmp_path / "bad.csv", "id,team,csat\nT1,北区,4\nT2,南区,five\n")
+    with pytest.raises(DataError) as caught:  # a declared column is checked even when it is not kept
+        load_dataset(con, "k", "k", spec("bad.csv", columns={"csat": "number"}), tmp_path, ZONE, {"id"})
+    assert str(caught.value) == "bad.csv, row 3, column 'csat': 'five' is not a number"
 
 
 def test_bad_value_names_file_row_column_and_value(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:

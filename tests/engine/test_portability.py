@@ -49,13 +49,18 @@ def test_every_query_transpiles_to_spark(write_pack: WritePack, monkeypatch: Any
         HEAD + REQUIREMENTS, tickets__csv=TICKETS, customers__csv=CUSTOMERS, employees__csv=EMPLOYEES, certs__csv=CERTS
     )
     seen: list[str] = []
-    original = DuckDBContext.query
+    original, materialize = DuckDBContext.query, DuckDBContext.materialize
 
     def capture(self: DuckDBContext, sql: str, params: Any = ()) -> Any:
         seen.append(sql)
         return original(self, sql, params)
 
+    def capture_materialized(self: DuckDBContext, sql: str) -> str:
+        seen.append(sql)
+        return materialize(self, sql)
+
     monkeypatch.setattr(DuckDBContext, "query", capture)
+    monkeypatch.setattr(DuckDBContext, "materialize", capture_materialized)
     runner = LocalRunner(load_pack(folder))
     runner.prepare()
     try:
@@ -64,6 +69,7 @@ def test_every_query_transpiles_to_spark(write_pack: WritePack, monkeypatch: Any
         runner.close()
     assert all(r.status != "error" for r in evaluation.results)
     assert len(seen) >= 8
+    assert any("HAVING count(*) > 1" in sql for sql in seen)  # unique's duplicated keys, materialized
     for sql in seen:
         (spark,) = sqlglot.transpile(sql, read="duckdb", write="spark", unsupported_level=ErrorLevel.RAISE)
         assert spark

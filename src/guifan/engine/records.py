@@ -57,11 +57,11 @@ def violating_records(
 ) -> RecordPage:
     """One page of the records that break ``requirement`` in ``period``, in key order."""
     check = _check(loaded, requirement)
-    runner = LocalRunner(loaded, data_dir=data_dir, sample=None, only={requirement})
+    dataset = subject_dataset(check)  # its records are shown whole: every column is loaded
+    runner = LocalRunner(loaded, data_dir=data_dir, sample=None, only={requirement}, whole={dataset})
     try:
         runner.prepare()
         (result,) = runner.run(period).results
-        dataset = subject_dataset(check)
         keys = list(result.violating_keys)
         ctx = DuckDBContext(runner.con, runner.tables, period, loaded.pack.timezone, None)
         try:

@@ -106,3 +106,8 @@ class CheckContext(Protocol):
 
     def calendar(self, name: str) -> CalendarSpec:
         """The pack's work calendar ``name`` as written (kinds measuring business time build their kernel)."""
+
+    def materialize(self, sql: str) -> str:
+        """Compute the rows of ``sql`` (portable SQL, as for :meth:`query`) once and return an SQL name for them,
+        so that several queries read a result (a small set of keys, say) without computing it again. The name is
+        valid until the check's evaluation ends: the runner drops the rows then (a temporary table in DuckDB)."""

@@ -31,7 +31,7 @@ def share_outcome(
     """Count ``records_sql`` (columns ``__key``, the ``by`` columns, ``__ok``) overall and per group."""
     overall, groups = _counts(ctx, records_sql, by)
     population, violations = overall
-    keys, truncated = violating_keys(ctx, records_sql)
+    keys, truncated = violating_keys(ctx, records_sql) if violations else ([], False)
     return Outcome(
         value=None if population == 0 else (population - violations) / population,
         population=population,
@@ -126,6 +126,23 @@ def expression_issues(
     except InputError as exc:
         return None, [Issue(path, p.message, p.hint) for p in exc.problems]
     return expr, []
+
+
+def expression_columns(*texts: str | None) -> set[str]:
+    """The columns that already validated expressions name (for a kind's ``columns``)."""
+    names: set[str] = set()
+    for text in texts:
+        if text is not None:
+            names |= parse_expression(text, field="", mode="any").columns
+    return names
+
+
+def merge_columns(*parts: tuple[str, set[str]]) -> dict[str, set[str]]:
+    """(dataset, columns) pairs as one mapping; a dataset named twice gets the union."""
+    out: dict[str, set[str]] = {}
+    for dataset, names in parts:
+        out.setdefault(dataset, set()).update(names)
+    return out
 
 
 def compiled(text: str | None, mode: str = "row") -> str | None:

@@ -13,8 +13,10 @@ from guifan.engine.checks.common import (
     column_issues,
     compiled,
     dataset_issues,
+    expression_columns,
     expression_issues,
     group_select,
+    merge_columns,
     share_outcome,
     where_clause,
 )
@@ -160,6 +162,13 @@ def datasets(spec: CoverageSpec) -> list[str]:
     return [spec.population.dataset, spec.records.dataset]
 
 
+def columns(spec: CoverageSpec) -> dict[str, set[str]]:
+    pop, rec = spec.population, spec.records
+    members = {*spec.by, *rec.match, *(c for c in (pop.since, pop.until) if c), *expression_columns(pop.where)}
+    records = {*rec.match.values(), *(c for c in (rec.valid_until,) if c), *expression_columns(rec.where)}
+    return merge_columns((pop.dataset, members), (rec.dataset, records))
+
+
 register(
     CheckKind(
         name="coverage",
@@ -168,5 +177,6 @@ register(
         evaluate=evaluate,
         datasets=datasets,
         summary="every member of a population has a qualifying, still valid record",
+        columns=columns,
     )
 )

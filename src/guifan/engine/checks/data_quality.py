@@ -1,5 +1,12 @@
 """``data_quality``: the share of records that pass every rule (not_null, unique, values, range, pattern,
-fresh, refers). Each rule is a boolean per record, so every failing record can be listed."""
+fresh, refers). Each rule is a boolean per record, so every failing record can be listed.
+
+The rules are evaluated in one pass that counts the records per group and per combination of rule results
+(a handful of rows), from which the population, the violations and each rule's violations, overall and per
+group, are summed. Only when some record fails does a second query list the first keys, and it evaluates only
+the rules that failed. ``unique`` looks up each record's key in the (usually tiny) set of duplicated keys,
+computed once per evaluation.
+"""
 
 from __future__ import annotations
 
@@ -10,14 +17,17 @@ from typing import Any, ClassVar, Literal
 import duckdb
 from pydantic import Field, model_validator
 
-from guifan.engine.checks.base import CheckContext, CheckSpec, Issue, Outcome, SchemaView
+from guifan.engine.checks.base import CheckContext, CheckSpec, GroupOutcome, Issue, Outcome, SchemaView
 from guifan.engine.checks.common import (
     column_issues,
     compiled,
     dataset_issues,
+    expression_columns,
     expression_issues,
     group_select,
-    share_outcome,
+    json_value,
+    merge_columns,
+    violating_keys,
     where_clause,
 )
 from guifan.engine.checks.registry import CheckKind, register
@@ -165,17 +175,16 @@ def rule_conditions(spec: DataQualitySpec, ctx: CheckContext) -> list[tuple[str,
     """(label, SQL condition true when the record passes) for every rule, one per column for not_null."""
     out: list[tuple[str, str]] = []
     for rule in spec.rules:
-        out.extend(_conditions(rule, spec.dataset, ctx))
+        out.extend(_conditions(rule, spec, ctx))
     return out
 
 
-def _conditions(rule: Rule, dataset: str, ctx: CheckContext) -> list[tuple[str, str]]:
+def _conditions(rule: Rule, spec: DataQualitySpec, ctx: CheckContext) -> list[tuple[str, str]]:
+    dataset = spec.dataset
     if rule.not_null is not None:
         return [(f"not_null({c})", _not_null(ctx, dataset, c)) for c in rule.not_null]
     if rule.unique is not None:
-        cols = ", ".join(quote_ident(c) for c in rule.unique)
-        nulls = " OR ".join(f"{quote_ident(c)} IS NULL" for c in rule.unique)
-        return [(f"unique({', '.join(rule.unique)})", f"({nulls}) OR count(*) OVER (PARTITION BY {cols}) = 1")]
+        return [(f"unique({', '.join(rule.unique)})", _unique(rule.unique, spec, ctx))]
     if rule.values is not None:
         col = quote_ident(rule.values.column)
         column_type = ctx.columns(dataset).get(rule.values.column)
@@ -205,6 +214,21 @@ def _not_null(ctx: CheckContext, dataset: str, column: str) -> str:
     return f"{col} IS NOT NULL"
 
 
+def _unique(columns: list[str], spec: DataQualitySpec, ctx: CheckContext) -> str:
+    """Unique among the period's records that ``where`` keeps: every record whose key (no part of it NULL)
+    another of them shares fails; a key with a NULL part passes. The duplicated keys are found once."""
+    cols = [quote_ident(c) for c in columns]
+    present = " AND ".join(f"{c} IS NOT NULL" for c in cols)
+    picked = ", ".join(f"{c} AS __dup{i}" for i, c in enumerate(cols))
+    source = f"{ctx.relation(spec.dataset)}{where_clause(compiled(spec.where), present)}"
+    duplicated = ctx.materialize(f"SELECT {picked} FROM {source} GROUP BY {', '.join(cols)} HAVING count(*) > 1")
+    nulls = " OR ".join(f"{c} IS NULL" for c in cols)
+    if len(cols) == 1:
+        return f"{nulls} OR {cols[0]} NOT IN (SELECT __dup0 FROM {duplicated})"
+    same = " AND ".join(f"__d.__dup{i} = {c}" for i, c in enumerate(cols))
+    return f"({nulls}) OR NOT EXISTS (SELECT 1 FROM {duplicated} AS __d WHERE {same})"
+
+
 def _range(rule: RangeRule) -> str:
     col = quote_ident(rule.column)
     parts = [f"{col} >= {_literal(rule.min)}"] if rule.min is not None else []
@@ -229,23 +253,81 @@ def _refers(rule: RefersRule, ctx: CheckContext) -> str:
 
 def evaluate(spec: DataQualitySpec, ctx: CheckContext) -> Outcome:
     conditions = rule_conditions(spec, ctx)
-    flags = ", ".join(f"coalesce(({cond}), FALSE) AS __r{i}" for i, (_, cond) in enumerate(conditions))
-    checked = (
-        f"SELECT {ctx.key_sql(spec.dataset)} AS __key{group_select(spec.by)}, {flags} "
-        f"FROM {ctx.relation(spec.dataset)}{where_clause(compiled(spec.where))}"
+    flags = [f"coalesce(({cond}), FALSE)" for _, cond in conditions]
+    source = f"{ctx.relation(spec.dataset)}{where_clause(compiled(spec.where))}"
+    rules = [f"__r{i}" for i in range(len(conditions))]
+    results = ", ".join(f"{flag} AS {rule}" for flag, rule in zip(flags, rules, strict=True))
+    checked = f"SELECT {results}{group_select(spec.by)} FROM {source}"
+    combos = _combinations(ctx, checked, spec.by, rules)
+    per_rule = [sum(n for _, (_, results, n) in combos if not results[i]) for i in range(len(rules))]
+    overall, groups = _totals(combos, spec.by)
+    population, violations = overall
+    keys: list[str] = []
+    truncated = False
+    if violations:  # list the first keys, evaluating only the rules some record fails
+        failing = " AND ".join(f for f, bad in zip(flags, per_rule, strict=True) if bad)
+        records = f"SELECT {ctx.key_sql(spec.dataset)} AS __key, ({failing}) AS __ok FROM {source}"
+        keys, truncated = violating_keys(ctx, records)
+    labels = [label for label, _ in conditions]
+    details = {"rules": [{"rule": label, "violations": bad} for label, bad in zip(labels, per_rule, strict=True)]}
+    return Outcome(
+        value=None if population == 0 else (population - violations) / population,
+        population=population,
+        violations=violations,
+        violating_keys=keys,
+        violating_keys_truncated=truncated,
+        groups=groups,
+        details=details,
+        unit="share",
+        describe="of records pass every rule",
     )
-    all_ok = " AND ".join(f"__r{i}" for i in range(len(conditions)))
-    by_cols = "".join(f", {quote_ident(c)}" for c in spec.by)
-    records = f"SELECT __key{by_cols}, ({all_ok}) AS __ok FROM ({checked}) AS c"
-    per_rule = ", ".join(f"count(*) FILTER (WHERE NOT __r{i}) AS __r{i}" for i in range(len(conditions)))
-    counts = ctx.query(f"SELECT {per_rule} FROM ({checked}) AS c").to_pylist()[0]
-    rules = [{"rule": label, "violations": int(counts[f"__r{i}"])} for i, (label, _) in enumerate(conditions)]
-    return share_outcome(ctx, records, spec.by, "of records pass every rule", {"rules": rules})
+
+
+Combination = tuple[dict[str, Any], list[bool], int]
+"""A group's values, whether each rule passed, and how many records of the group had those results."""
+
+
+def _combinations(ctx: CheckContext, checked: str, by: list[str], rules: list[str]) -> list[tuple[int, Combination]]:
+    """The records counted per group and per combination of rule results, the groups numbered in order."""
+    results = ", ".join(rules)
+    if not by:
+        sql = f"SELECT {results}, count(*) AS __n FROM ({checked}) AS c GROUP BY {results}"
+        return [(0, ({}, [bool(row[r]) for r in rules], int(row["__n"]))) for row in ctx.query(sql).to_pylist()]
+    cols = ", ".join(quote_ident(c) for c in by)
+    counted = f"SELECT {cols}, {results}, count(*) AS __n FROM ({checked}) AS c GROUP BY {cols}, {results}"
+    sql = f"SELECT *, dense_rank() OVER (ORDER BY {cols}) AS __g FROM ({counted}) AS n ORDER BY __g"
+    return [
+        (int(row["__g"]), ({c: json_value(row[c]) for c in by}, [bool(row[r]) for r in rules], int(row["__n"])))
+        for row in ctx.query(sql).to_pylist()
+    ]
+
+
+def _totals(combos: list[tuple[int, Combination]], by: list[str]) -> tuple[tuple[int, int], list[GroupOutcome]]:
+    """(population, violations) overall, and a :class:`GroupOutcome` per group (in the groups' order)."""
+    counts: dict[int, list[Any]] = {}
+    for group, (values, results, n) in combos:
+        entry = counts.setdefault(group, [values, 0, 0])
+        entry[1] += n
+        entry[2] += 0 if all(results) else n
+    population = sum(entry[1] for entry in counts.values())
+    violations = sum(entry[2] for entry in counts.values())
+    if not by:
+        return (population, violations), []
+    groups = [
+        GroupOutcome(values, None if pop == 0 else (pop - bad) / pop, pop, bad) for values, pop, bad in counts.values()
+    ]
+    return (population, violations), groups
 
 
 def datasets(spec: DataQualitySpec) -> list[str]:
     refs = [r.refers.dataset for r in spec.rules if r.refers is not None]
     return [spec.dataset, *refs]
+
+
+def columns(spec: DataQualitySpec) -> dict[str, set[str]]:
+    checked = {*spec.by, *expression_columns(spec.where), *(c for rule in spec.rules for c in _rule_columns(rule))}
+    refs = [(rule.refers.dataset, {rule.refers.key}) for rule in spec.rules if rule.refers is not None]
+    return merge_columns((spec.dataset, checked), *refs)
 
 
 register(
@@ -256,5 +338,6 @@ register(
         evaluate=evaluate,
         datasets=datasets,
         summary="the share of records that pass every data-quality rule",
+        columns=columns,
     )
 )

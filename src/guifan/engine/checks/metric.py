@@ -11,6 +11,7 @@ from guifan.engine.checks.common import (
     column_issues,
     compiled,
     dataset_issues,
+    expression_columns,
     expression_issues,
     group_select,
     json_value,
@@ -93,6 +94,10 @@ def datasets(spec: MetricSpec) -> list[str]:
     return [spec.dataset]
 
 
+def columns(spec: MetricSpec) -> dict[str, set[str]]:
+    return {spec.dataset: {*spec.by, *expression_columns(spec.where, spec.each, spec.value)}}
+
+
 register(
     CheckKind(
         name="metric",
@@ -101,5 +106,6 @@ register(
         evaluate=evaluate,
         datasets=datasets,
         summary="an aggregate against a number, or the share of records that satisfy a condition",
+        columns=columns,
     )
 )

@@ -10,6 +10,12 @@ from guifan.engine.checks.base import CheckContext, CheckSpec, Issue, Outcome, S
 
 Validator = Callable[[Any, SchemaView], list[Issue]]
 Evaluator = Callable[[Any, CheckContext], Outcome]
+Columns = Callable[[Any], dict[str, set[str]] | None]
+
+
+def every_column(_spec: Any) -> dict[str, set[str]] | None:
+    """The default :attr:`CheckKind.columns`: the kind may read any column of its datasets."""
+    return None
 
 
 @dataclass(frozen=True)
@@ -20,6 +26,9 @@ class CheckKind:
     evaluate: Evaluator
     datasets: Callable[[Any], list[str]]
     summary: str
+    columns: Columns = every_column
+    """The columns the check reads, per dataset (None: every column of its datasets). The runner loads only the
+    columns some check reads, plus each dataset's key and time; a column missing here is missing at run time."""
 
 
 KINDS: dict[str, CheckKind] = {}

@@ -10,13 +10,18 @@ package finds it, works out its columns and their types, and loads it into a Duc
 * :func:`load_dataset` creates the typed table.
 
 Everything is read by DuckDB (or by Arrow, for Excel via python-calamine), never row by row in Python.
-Declared columns are read as text (CSV) or in the file's own type, and cast in SQL. The load computes a
-"bad value" flag in the same pass; only when a row is flagged is the file read again, with row numbers, to
-report the first value that does not fit its declared type, its ``values`` or its ``min``/``max`` with file,
-row, column and value. Rows count as a spreadsheet does: the header is row 1, so the first record of a CSV is
-row 2 (DuckDB skips blank lines, and a quoted value may span lines, so this is a record count, not a line
-count); an Excel row is the sheet's row; a JSON Lines row is the line number; a Parquet row is the 1-based
-record index.
+Declared columns are read as text (CSV) or in the file's own type, and cast in SQL. The load notes, in the same
+pass, each row's first value that does not fit its declared type, its ``values`` or its ``min``/``max`` (as
+written in the file); the first such row is reported with file, row, column and value, and nothing is loaded.
+Rows count as a spreadsheet does: the header is row 1, so the first record of a CSV is row 2 (DuckDB skips
+blank lines, and a quoted value may span lines, so this is a record count, not a line count); an Excel row is
+the sheet's row; a JSON Lines row is the line number; a Parquet row is the 1-based record index. The table keeps
+the file's record order, so a record's ``rowid`` gives its row.
+
+``load_dataset`` may keep only some columns (those the checks use): every declared column is still checked.
+When the connection's database is a file (the runner keeps large data on disk), DuckDB compresses the table;
+text columns whose values are mostly distinct in the first records are left uncompressed, because compressing
+them (FSST) costs more time than it saves space.
 
 Undeclared columns take the type DuckDB sniffs from a sample. When a later value does not fit that type, the
 file is read again with every row sniffed (slower, but only then).
@@ -25,38 +30,51 @@ Timestamps: text without an offset is read in the pack's time zone, text with an
 keeps its instant; every timestamp column is ``TIMESTAMPTZ``. While loading, the connection's ``TimeZone``
 setting is the pack's zone (and is restored afterwards), which is what makes DuckDB read naive text that way.
 
-CSV encodings: UTF-8 (with or without BOM) and GB18030/GBK are told apart by checking whether the bytes decode
-as UTF-8; other encodings (and UTF-16 with a BOM, as Excel's "Unicode text" saves) are transcoded to a
-temporary UTF-8 file that DuckDB reads.
+CSV encodings: UTF-8 (with or without BOM) and GB18030/GBK are told apart by checking whether the first
+megabyte decodes as UTF-8; a file that DuckDB then finds is not UTF-8 further on is read again as GB18030. Other
+encodings (and UTF-16 with a BOM, as Excel's "Unicode text" saves) are transcoded to a temporary UTF-8 file that
+DuckDB reads.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import duckdb
 
 from guifan.engine.datasets.columns import (
+    DUCK_TYPES,
+    _bad_value_error,
     _check_ranges,
     _check_time_column,
     _Column,
     _column,
     _column_hint,
-    _first_bad_value,
     _guifan_type,
     _missing_columns,
+    _problem_sql,
+    _zone,
 )
-from guifan.engine.datasets.common import _ident, _lit
-from guifan.engine.datasets.sources import _describe, _open_source, _Resample, _run, _Source, resolve_source
+from guifan.engine.datasets.common import _ROW, _ident, _lit
+from guifan.engine.datasets.sources import (
+    _describe,
+    _NotUtf8,
+    _open_source,
+    _Resample,
+    _run,
+    _Source,
+    resolve_source,
+)
 from guifan.engine.errors import DataError, Location, Problem
 from guifan.engine.pack.dataset import DatasetSpec
 
-__all__ = ["DatasetSchema", "LoadedDataset", "load_dataset", "probe_schema", "resolve_source"]
+__all__ = ["DUCK_TYPES", "DatasetSchema", "LoadedDataset", "load_dataset", "probe_schema", "resolve_source"]
 
-_BAD = "__guifan_bad"  # flag column that exists only while a table is being loaded
+_BAD = "__guifan_bad"  # the row's first bad value (see _problem_sql); exists only while a table is being loaded
+_SPREAD_SAMPLE = 100_000  # records looked at to tell a text column's values mostly distinct (on disk only)
 
 
 @dataclass(frozen=True)
@@ -97,20 +115,46 @@ def probe_schema(name: str, spec: DatasetSpec, base_dir: Path) -> DatasetSchema:
 
 
 def load_dataset(
-    con: duckdb.DuckDBPyConnection, table: str, name: str, spec: DatasetSpec, base_dir: Path, timezone: str
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    name: str,
+    spec: DatasetSpec,
+    base_dir: Path,
+    timezone: str,
+    columns: Collection[str] | None = None,
 ) -> LoadedDataset:
     """Load the dataset into a new DuckDB table ``table`` (replacing one of that name) with typed columns.
 
-    ``timezone`` is the pack's zone: naive timestamps are read in it. Raises DataError for a missing or
-    unreadable file, a missing column, or the first value that does not fit its declared column.
+    ``timezone`` is the pack's zone: naive timestamps are read in it. ``columns``: the columns to keep (all when
+    None); the others are not stored, but declared ones are checked all the same, so the same file fails the
+    same way whatever is kept. The schema names every column. Raises DataError for a missing or unreadable file,
+    a missing column, or the first value that does not fit its declared column.
     """
     path = resolve_source(name, spec, base_dir)
-    with _open_source(con, name, spec, path, sample=False) as source, _session_timezone(con, timezone):
+    keep = None if columns is None else frozenset(columns)
+    try:
+        return _load_file(con, table, name, spec, path, timezone, keep, encoding=None)
+    except _NotUtf8:  # its head is UTF-8, the rest is not
+        return _load_file(con, table, name, spec, path, timezone, keep, encoding="gb18030")
+
+
+def _load_file(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    name: str,
+    spec: DatasetSpec,
+    path: Path,
+    timezone: str,
+    keep: frozenset[str] | None,
+    encoding: str | None,
+) -> LoadedDataset:
+    opened = _open_source(con, name, spec, path, sample=False, encoding=encoding)
+    with opened as source, _session_timezone(con, timezone):
         try:
-            return _load(con, table, name=name, spec=spec, path=path, source=source, zone=timezone)
+            return _load(con, table, name=name, spec=spec, path=path, source=source, zone=timezone, keep=keep)
         except _Resample:
             again = replace(source, full_sample=True)
-            return _load(con, table, name=name, spec=spec, path=path, source=again, zone=timezone)
+            return _load(con, table, name=name, spec=spec, path=path, source=again, zone=timezone, keep=keep)
 
 
 def _schema(
@@ -142,34 +186,66 @@ def _load(
     path: Path,
     source: _Source,
     zone: str,
+    keep: frozenset[str] | None,
 ) -> LoadedDataset:
     described = _describe(con, source)
     schema = _schema(name, spec, path, source, described)
     if source.kind == "csv":  # declared columns are read as text, then cast in SQL
         source = replace(source, text_columns=tuple(c for c in spec.columns))
         described = [(column, "VARCHAR" if column in spec.columns else t) for column, t in described]
-    columns = [_column(con, name, c, t, spec=spec.column(c), zone=zone) for c, t in described]
-    rows = _create(con, table, source, columns)
+    local = _zone(con, zone)
+    columns = [_column(con, name, c, t, spec=spec.column(c), zone=local) for c, t in described]
+    stored = [column for column in columns if keep is None or column.name in keep] or columns[:1]
+    rows = _create(con, table, source, stored, [column for column in columns if column.checks])
     return LoadedDataset(schema=schema, table=table, rows=rows)
 
 
-def _create(con: duckdb.DuckDBPyConnection, table: str, source: _Source, columns: list[_Column]) -> int:
-    """Create the typed table; a flag column marks bad values (looked up only when there are any)."""
+def _create(
+    con: duckdb.DuckDBPyConnection, table: str, source: _Source, stored: list[_Column], checked: list[_Column]
+) -> int:
+    """Create the typed table of the ``stored`` columns. A column notes each row's first bad value in the
+    ``checked`` columns; the first of them is the error (the table keeps the file's order)."""
     target = _ident(table)
-    select = ", ".join(f"{column.expr} AS {_ident(column.name)}" for column in columns)
-    checks = [check for column in columns for check in column.checks]
-    flag = f", ({' OR '.join(checks)}) AS {_BAD}" if checks else ""
-    _run(con, source, f"CREATE OR REPLACE TABLE {target} AS SELECT {select}{flag} FROM {source.relation()}")
+    distinct = _distinct_texts(con, source, stored) if _on_disk(con) else set()
+    plain = " USING COMPRESSION uncompressed"
+    columns = [f"{_ident(c.name)} {DUCK_TYPES[c.type]}{plain if c.name in distinct else ''}" for c in stored]
+    values = [column.expr for column in stored]
+    problem = _problem_sql(checked, _ROW if source.own_rows else None)
+    if problem:
+        columns.append(f"{_BAD} VARCHAR")
+        values.append(problem)
+    con.execute(f"CREATE OR REPLACE TABLE {target} ({', '.join(columns)})")
     try:
-        if checks:
-            if con.execute(f"SELECT 1 FROM {target} WHERE {_BAD} LIMIT 1").fetchone():
-                raise _first_bad_value(con, source, columns)
+        relation = source.relation(rows=source.own_rows)
+        _run(con, source, f"INSERT INTO {target} SELECT {', '.join(values)} FROM {relation}")
+        if problem:
+            bad = f"SELECT rowid, {_BAD} FROM {target} WHERE {_BAD} IS NOT NULL ORDER BY rowid LIMIT 1"
+            if found := con.execute(bad).fetchone():
+                raise _bad_value_error(source, checked, int(found[0]), str(found[1]))
             con.execute(f"ALTER TABLE {target} DROP COLUMN {_BAD}")
         counted = con.execute(f"SELECT count(*) FROM {target}").fetchone()
     except BaseException:
         con.execute(f"DROP TABLE IF EXISTS {target}")
         raise
     return int(counted[0]) if counted else 0
+
+
+def _on_disk(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the connection's database is a file (whose tables DuckDB compresses), not memory."""
+    row = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
+    return bool(row and row[0])
+
+
+def _distinct_texts(con: duckdb.DuckDBPyConnection, source: _Source, columns: list[_Column]) -> set[str]:
+    """The text columns whose values are mostly distinct (ids, phone numbers) in the file's first records."""
+    texts = [column for column in columns if column.type == "string"]
+    if not texts:
+        return set()
+    counts = ", ".join(f"approx_count_distinct({column.expr})" for column in texts)
+    head = f"(SELECT * FROM {source.relation()} LIMIT {_SPREAD_SAMPLE}) AS head"
+    rows = _run(con, source, f"SELECT count(*), {counts} FROM {head}")
+    total, *distinct = rows[0]
+    return {column.name for column, n in zip(texts, distinct, strict=True) if n and 2 * n > total}
 
 
 @contextlib.contextmanager

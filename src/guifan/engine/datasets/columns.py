@@ -1,12 +1,17 @@
 """Columns: their guifan types (declared, or inferred from DuckDB's), the SQL converting them, and the checks.
 
 Declared columns are read as text (CSV) or in the file's own type and cast in SQL; each cast comes with SQL
-flagging a value that does not fit its type, its ``values`` or its ``min``/``max``. When a load flags a row,
-:func:`_first_bad_value` reads the file again, with row numbers, to report the first such value.
+flagging a value that does not fit its type, its ``values`` or its ``min``/``max``. The load keeps, for a row
+holding such a value, which column and check it breaks and the value as written (:func:`_problem_sql`), so the
+first one is reported (:func:`_bad_value_error`) without reading the file again.
+
+Naive timestamps are placed in the pack's zone with ``timezone()``, which costs about a second per ten million
+values; where the zone's UTC offset is constant (:class:`_Zone`) a subtraction gives the same instants.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -14,8 +19,8 @@ from typing import Any
 
 import duckdb
 
-from guifan.engine.datasets.common import _ROW, _error, _first_line, _ident, _lit, _value_text
-from guifan.engine.datasets.sources import _display_row, _run, _Source
+from guifan.engine.datasets.common import _error, _first_line, _ident, _lit, _value_text
+from guifan.engine.datasets.sources import _display_row, _Source
 from guifan.engine.errors import DataError, Location, Problem, did_you_mean
 from guifan.engine.pack.dataset import ColumnSpec, DatasetSpec
 
@@ -42,6 +47,14 @@ _INFERRED_TYPES = {
     "tstz": "timestamp",
     "nested": "string",
     "other": "string",
+}
+DUCK_TYPES = {  # guifan type -> the DuckDB type of a loaded column
+    "string": "VARCHAR",
+    "integer": "BIGINT",
+    "number": "DOUBLE",
+    "boolean": "BOOLEAN",
+    "date": "DATE",
+    "timestamp": "TIMESTAMPTZ",
 }
 _A_TYPE = {
     "integer": "an integer",
@@ -107,6 +120,61 @@ def _check_ranges(name: str, spec: DatasetSpec, types: dict[str, str]) -> None:
 
 
 @dataclass(frozen=True)
+class _Zone:
+    """The pack's time zone, for placing naive timestamps in it.
+
+    ``fixed`` is a span of local time [start, end) over which the zone's UTC offset does not change (the span
+    around today, from 1900 to 2200), and that offset in microseconds; None when there is none.
+    """
+
+    name: str
+    fixed: tuple[str, str, int] | None = None
+
+    def instant(self, naive: str) -> str:
+        """SQL: the TIMESTAMPTZ of ``naive`` (SQL giving a TIMESTAMP) read as a local time of the zone."""
+        exact = f"timezone({_lit(self.name)}, {naive})"
+        if self.fixed is None:
+            return exact
+        start, end, offset = self.fixed
+        within = f"{naive} >= TIMESTAMP {_lit(start)} AND {naive} < TIMESTAMP {_lit(end)}"
+        return f"CASE WHEN {within} THEN make_timestamptz(epoch_us({naive}) - {offset}) ELSE {exact} END"
+
+
+_FIXED_SPANS: dict[tuple[str, dt.date], tuple[str, str, int] | None] = {}
+
+
+def _zone(con: duckdb.DuckDBPyConnection, name: str, today: dt.date | None = None) -> _Zone:
+    """The zone ``name`` with the span around ``today`` (default: today) over which its UTC offset is constant.
+
+    The offsets come from DuckDB itself (ICU, as ``timezone()`` uses), sampled every day from 1900 to 2200. The
+    span keeps two days away from the samples where the offset differs, so no change (which lies between two
+    samples a day apart), nor the local times it skips or repeats, falls inside it.
+    """
+    day = today or dt.datetime.now(dt.UTC).date()
+    if (name, day) not in _FIXED_SPANS:
+        sql = f"""
+            WITH s AS (
+                SELECT d, epoch_us(d) - epoch_us(timezone({_lit(name)}, d)) AS off
+                FROM range(TIMESTAMP '1900-01-01', TIMESTAMP '2200-01-01', INTERVAL 1 DAY) AS t(d)
+            ), r AS (SELECT off FROM s WHERE d = TIMESTAMP {_lit(day.isoformat())})
+            SELECT
+                (SELECT max(d) FROM s, r WHERE s.off <> r.off AND d < TIMESTAMP {_lit(day.isoformat())}),
+                (SELECT min(d) FROM s, r WHERE s.off <> r.off AND d > TIMESTAMP {_lit(day.isoformat())}),
+                (SELECT min(d) FROM s), (SELECT max(d) FROM s), (SELECT off FROM r)
+        """
+        row = con.execute(sql).fetchone()
+        span: tuple[str, str, int] | None = None
+        if row is not None and row[4] is not None:
+            before, after, first, last, offset = row
+            start = before + dt.timedelta(days=2) if before is not None else first
+            end = after - dt.timedelta(days=2) if after is not None else last
+            if start < end:
+                span = (start.isoformat(sep=" "), end.isoformat(sep=" "), int(offset))
+        _FIXED_SPANS[(name, day)] = span
+    return _Zone(name, _FIXED_SPANS[(name, day)])
+
+
+@dataclass(frozen=True)
 class _Column:
     name: str
     type: str  # guifan type
@@ -122,12 +190,8 @@ class _Column:
     def checks(self) -> list[str]:
         return [c for c in (self.bad_type, self.bad_values, self.below_min, self.above_max) if c]
 
-    def problem_code(self) -> str:
-        """SQL naming the first check a row breaks: 1 type, 2 values, 3 min, 4 max, 0 none."""
-        cases = " ".join(f"WHEN {check} THEN {code}" for code, check in self._numbered())
-        return f"CASE {cases} ELSE 0 END"
-
-    def _numbered(self) -> list[tuple[int, str]]:
+    def numbered(self) -> list[tuple[int, str]]:
+        """The checks with their codes: 1 type, 2 values, 3 min, 4 max."""
         checks = (self.bad_type, self.bad_values, self.below_min, self.above_max)
         return [(code, check) for code, check in enumerate(checks, 1) if check]
 
@@ -164,20 +228,20 @@ def _as_text(ref: str, family: str) -> str:
     return f"CAST({ref} AS VARCHAR)"
 
 
-def _inferred_expr(ref: str, family: str, zone: str) -> str:
+def _inferred_expr(ref: str, family: str, zone: _Zone) -> str:
     """SQL for an undeclared column: DuckDB's type, naive timestamps placed in the pack's zone."""
     if family in ("int", "float"):
         return f"CAST({ref} AS {'BIGINT' if family == 'int' else 'DOUBLE'})"
     if family == "ts":
-        return f"timezone({_lit(zone)}, CAST({ref} AS TIMESTAMP))"
+        return zone.instant(f"CAST({ref} AS TIMESTAMP)")
     if family in ("bool", "date", "tstz"):
         return ref
     return _as_text(ref, family)
 
 
-def _direct_expr(ref: str, family: str, target: str, zone: str) -> tuple[str, bool] | None:
+def _direct_expr(ref: str, family: str, target: str, zone: _Zone) -> tuple[str, bool] | None:
     """SQL from a typed file column to a declared type (and whether it can fail), or None to go via text."""
-    naive = f"timezone({_lit(zone)}, CAST({ref} AS TIMESTAMP))"
+    naive = zone.instant(f"CAST({ref} AS TIMESTAMP)")
     numeric = ("int", "wide_int", "float")
     options: dict[tuple[str, str], tuple[str, bool]] = {
         ("integer", "int"): (f"CAST({ref} AS BIGINT)", False),
@@ -220,7 +284,7 @@ def _column(
     duck_type: str,
     *,
     spec: ColumnSpec | None,
-    zone: str,
+    zone: _Zone,
 ) -> _Column:
     ref, family = _ident(column), _family(duck_type)
     raw = _as_text(ref, family)
@@ -265,25 +329,30 @@ def _allowed(con: duckdb.DuckDBPyConnection, name: str, column: str, spec: Colum
 # The first bad value
 
 
-def _first_bad_value(con: duckdb.DuckDBPyConnection, source: _Source, columns: list[_Column]) -> DataError:
-    """The error for the first row (in file order) holding a value that breaks its column's declaration."""
-    checked = [column for column in columns if column.checks]
-    parts = [item for column in checked for item in (column.raw, column.problem_code())]
-    condition = " OR ".join(check for column in checked for check in column.checks)
-    found = _run(
-        con,
-        source,
-        f"SELECT {_ROW}, {', '.join(parts)} FROM {source.relation(rows=True)} "
-        f"WHERE {condition} ORDER BY {_ROW} LIMIT 1",
-    )
-    if found:
-        row = found[0]
-        for index, column in enumerate(checked):
-            raw, code = row[1 + 2 * index], row[2 + 2 * index]
-            if code:
-                where = Location(file=source.label, row=_display_row(source, int(row[0])), data_column=column.name)
-                return DataError(Problem(_bad_message(column, int(code), raw), where))
-    return _error("holds values that do not fit its declared columns", file=source.label)
+def _problem_sql(columns: list[_Column], row: str | None) -> str | None:
+    """SQL naming a row's first bad value, NULL for a good row: ``"<column> <code> <row> =<value as written>"``.
+
+    ``<column>`` indexes ``columns``, ``<code>`` is the check broken (:meth:`_Column.numbered`), ``<row>`` is
+    ``row`` (SQL for the source's own row number, Excel's) or empty, and the value is left out when it is NULL.
+    Checks are tried in column order, so the first column breaking one is named, as a reader would find it.
+    """
+    at = f"CAST({row} AS VARCHAR)" if row else "''"
+    cases = [
+        f"WHEN {check} THEN concat('{index} {code} ', {at}, ' ', coalesce('=' || {column.raw}, ''))"
+        for index, column in enumerate(columns)
+        for code, check in column.numbered()
+    ]
+    return f"CASE {' '.join(cases)} END" if cases else None
+
+
+def _bad_value_error(source: _Source, columns: list[_Column], record: int, problem: str) -> DataError:
+    """The error for the problem :func:`_problem_sql` gave for the ``record``-th record (0-based) of the file."""
+    index, code, row, value = problem.split(" ", 3)
+    column = columns[int(index)]
+    raw = value[1:] if value else None
+    number = int(row) if row else _display_row(source, record + source.first_row)
+    where = Location(file=source.label, row=number, data_column=column.name)
+    return DataError(Problem(_bad_message(column, int(code), raw), where))
 
 
 def _bad_message(column: _Column, code: int, raw: Any) -> str:

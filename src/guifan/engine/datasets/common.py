@@ -8,7 +8,7 @@ from typing import Any
 
 from guifan.engine.errors import DataError, Location, Problem
 
-_ROW = "__guifan_row"  # row number column used while looking for the first bad value
+_ROW = "__guifan_row"  # an Excel record's sheet row (see _Source.own_rows)
 
 
 def _error(

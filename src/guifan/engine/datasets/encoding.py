@@ -1,8 +1,10 @@
 """CSV encodings: telling UTF-8 from GB18030 (and UTF-16 with a BOM), and transcoding to UTF-8.
 
-UTF-8 (with or without BOM) and GB18030/GBK are told apart by checking whether the bytes decode as UTF-8;
-other encodings (and UTF-16 with a BOM, as Excel's "Unicode text" saves) are transcoded to a temporary UTF-8
-file that DuckDB reads.
+UTF-8 (with or without BOM) and GB18030/GBK are told apart by checking whether the first megabyte decodes as
+UTF-8 (decoding a whole file in Python would cost seconds per gigabyte); a UTF-8 file is read as it is, and when
+DuckDB finds invalid UTF-8 further on, the loader reads it again as GB18030 (see ``sources._NotUtf8``). Other
+encodings (and UTF-16 with a BOM, as Excel's "Unicode text" saves) are transcoded to a temporary UTF-8 file that
+DuckDB reads.
 """
 
 from __future__ import annotations
@@ -14,10 +16,14 @@ from guifan.engine.errors import DataError, Location, Problem
 from guifan.engine.pack.dataset import DatasetSpec
 
 _CHUNK = 1 << 20  # bytes read at a time when checking or transcoding an encoding
+_HEAD = 1 << 20  # bytes whose decoding as UTF-8 decides a CSV's encoding
 
 
-def _encoding(name: str, spec: DatasetSpec, path: Path, limit: int | None) -> str:
-    """The codec to read a CSV with: the declared one, else UTF-8 when the bytes are UTF-8, else GB18030."""
+def _encoding(name: str, spec: DatasetSpec, path: Path) -> str:
+    """The codec to read a CSV with: the declared one, else UTF-8 when the first megabyte is UTF-8, else GB18030.
+
+    Only the head is checked: a file that turns out not to be UTF-8 further on is read again as GB18030 when
+    DuckDB reports it (``detected`` UTF-8 is a guess; a declared encoding is not)."""
     if spec.encoding:
         try:
             codec = codecs.lookup(spec.encoding).name
@@ -34,7 +40,7 @@ def _encoding(name: str, spec: DatasetSpec, path: Path, limit: int | None) -> st
         head = file.read(4)
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
-    return "utf-8" if _is_utf8(path, limit) else "gb18030"
+    return "utf-8" if _is_utf8(path, _HEAD) else "gb18030"
 
 
 def _is_utf8(path: Path, limit: int | None) -> bool:

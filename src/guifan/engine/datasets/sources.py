@@ -29,6 +29,7 @@ from guifan.engine.pack.dataset import DatasetSpec
 _SAMPLE_BYTES = 1 << 20  # how much of a CSV probe_schema reads
 _SAMPLE_ROWS = 1000  # how many Excel rows probe_schema reads
 _CSV_SUFFIXES = (".csv", ".tsv", ".txt")
+_NOT_UTF8 = "it is not valid UTF-8"
 
 
 def resolve_source(name: str, spec: DatasetSpec, base_dir: Path) -> Path:
@@ -56,40 +57,53 @@ class _Source:
     delimiter: str = ","
     text_columns: tuple[str, ...] = ()  # CSV columns read as text (the declared ones)
     full_sample: bool = False  # sniff types from every row, not from a sample
+    guessed: bool = False  # CSV read as UTF-8 because its head is: invalid UTF-8 further on means GB18030
     view: str = ""  # Excel: the registered Arrow table (it has a row number column)
 
+    @property
+    def first_row(self) -> int:
+        """The row number of the first record (as :func:`_display_row` takes it): a CSV's header is row 1."""
+        return 2 if self.kind == "csv" else 1
+
+    @property
+    def own_rows(self) -> bool:
+        """Whether records have row numbers of their own (``__guifan_row`` in ``relation(rows=True)``): Excel's
+        are the sheet's rows, and rows with no value are not records, so a record's index does not give its row."""
+        return self.kind == "xlsx"
+
     def relation(self, rows: bool = False) -> str:
-        """SQL for the file's records; with ``rows``, a ``__guifan_row`` column numbers them."""
+        """SQL for the file's records; with ``rows`` (see :attr:`own_rows`), a ``__guifan_row`` column too."""
         path = _lit(str(self.path))
         if self.kind == "xlsx":
             columns = "*" if rows else f"* EXCLUDE ({_ROW})"
             return f"(SELECT {columns} FROM {_ident(self.view)})"
         if self.kind == "parquet":
-            if not rows:
-                return f"read_parquet({path})"
-            scan = f"read_parquet({path}, file_row_number = true)"
-            return f"(SELECT file_row_number + 1 AS {_ROW}, * EXCLUDE (file_row_number) FROM {scan})"
+            return f"read_parquet({path})"
         sample = ", sample_size = -1" if self.full_sample else ""
         if self.kind == "json":
-            scan = f"read_json({path}, format = 'newline_delimited'{sample})"
-            first = 1  # the record index; _display_row turns it into a line number
-        else:
-            types = ", ".join(f"{_lit(column)}: 'VARCHAR'" for column in self.text_columns)
-            typed = f", types = {{{types}}}" if types else ""
-            scan = f"read_csv({path}, header = true, delim = {_lit(self.delimiter)}{typed}{sample})"
-            first = 2  # the header is row 1
-        return f"(SELECT row_number() OVER () + {first - 1} AS {_ROW}, * FROM {scan})" if rows else scan
+            return f"read_json({path}, format = 'newline_delimited'{sample})"
+        types = ", ".join(f"{_lit(column)}: 'VARCHAR'" for column in self.text_columns)
+        typed = f", types = {{{types}}}" if types else ""
+        return f"read_csv({path}, header = true, delim = {_lit(self.delimiter)}{typed}{sample})"
 
 
 @contextlib.contextmanager
 def _open_source(
-    con: duckdb.DuckDBPyConnection, name: str, spec: DatasetSpec, path: Path, *, sample: bool
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    spec: DatasetSpec,
+    path: Path,
+    *,
+    sample: bool,
+    encoding: str | None = None,
 ) -> Iterator[_Source]:
-    """The file as a :class:`_Source`; temporary files and registered tables are removed afterwards."""
+    """The file as a :class:`_Source`; temporary files and registered tables are removed afterwards.
+
+    ``encoding`` overrides a CSV's detected encoding (after :class:`_NotUtf8`)."""
     suffix = path.suffix.lower()
     with contextlib.ExitStack() as stack:
         if suffix in _CSV_SUFFIXES:
-            yield _csv_source(name, spec, path, sample, stack)
+            yield _csv_source(name, spec, path, sample, stack, encoding)
         elif suffix == ".xlsx":
             yield _xlsx_source(con, spec, path, sample, stack)
         elif suffix == ".parquet":
@@ -122,11 +136,14 @@ def _display_row(source: _Source, row: int) -> int:
 # CSV: delimiter, encoding (see encoding.py) and a temporary UTF-8 copy
 
 
-def _csv_source(name: str, spec: DatasetSpec, path: Path, sample: bool, stack: contextlib.ExitStack) -> _Source:
+def _csv_source(
+    name: str, spec: DatasetSpec, path: Path, sample: bool, stack: contextlib.ExitStack, encoding: str | None
+) -> _Source:
     delimiter = _delimiter(spec, path)
     limit = _SAMPLE_BYTES if sample else None
-    encoding = _encoding(name, spec, path, limit)
-    source = _Source("csv", spec.source, path, delimiter)
+    encoding = encoding or _encoding(name, spec, path)
+    guessed = encoding == "utf-8" and spec.encoding is None and not sample
+    source = _Source("csv", spec.source, path, delimiter, guessed=guessed)
     if encoding != "utf-8" or sample:
         copy = stack.enter_context(_temporary_file(".csv"))
         _transcode(path, copy, encoding, limit, spec.source, detected=spec.encoding is None)
@@ -181,6 +198,10 @@ class _Resample(Exception):  # noqa: N818 - a signal, not an error
     """A type DuckDB sniffed from a sample does not hold for the whole file: read it again, sniff it all."""
 
 
+class _NotUtf8(Exception):  # noqa: N818 - a signal, not an error
+    """A CSV whose head is UTF-8 holds invalid UTF-8 further on: read it again as GB18030."""
+
+
 def _run(con: duckdb.DuckDBPyConnection, source: _Source, sql: str) -> list[tuple[Any, ...]]:
     """Run SQL that reads the file; DuckDB's errors become DataErrors naming the file (and row when known)."""
     try:
@@ -189,7 +210,10 @@ def _run(con: duckdb.DuckDBPyConnection, source: _Source, sql: str) -> list[tupl
         sniffed = source.kind in ("csv", "json") and not source.full_sample
         if sniffed and (isinstance(exc, duckdb.ConversionException) or "JSON transform error" in str(exc)):
             raise _Resample from exc
-        raise _read_error(con, source, exc) from None
+        error = _read_error(con, source, exc)
+        if source.guessed and _NOT_UTF8 in str(error):
+            raise _NotUtf8 from exc
+        raise error from None
 
 
 def _read_error(con: duckdb.DuckDBPyConnection, source: _Source, exc: duckdb.Error) -> DataError:
@@ -212,7 +236,7 @@ def _csv_error_detail(text: str) -> str:
     if columns := re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", text):
         return f"expected {columns[1]} columns, found {columns[2]}"
     if "Invalid unicode" in text:
-        return "it is not valid UTF-8; save it as UTF-8 or set encoding: in the dataset"
+        return f"{_NOT_UTF8}; save it as UTF-8 or set encoding: in the dataset"
     if "unterminated quote" in text.lower():
         return "a quoted value is not closed"
     lines = [line.strip() for line in text.splitlines()[1:] if line.strip()]
