@@ -123,3 +123,32 @@ def test_details_render_as_escaped_tables() -> None:
     html = str(details_table({"rules": [{"rule": "<script>x</script>", "violations": 3}], "percentiles": {"p50": 1.5}}))
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "<th>rule</th>" in html and "<td>3</td>" in html and "p50" in html
+
+
+def test_sla_result_shows_the_what_if_curve(starter_dir: Path, users: dict[str, Any]) -> None:
+    from guifan.engine import load_pack
+    from guifan.web.standards.packs import import_pack
+
+    text = (starter_dir / "pack.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "datasets:\n",
+        "calendars:\n  office:\n    week: {mon: ['09:00-18:00'], tue: ['09:00-18:00'],"
+        " wed: ['09:00-18:00'], thu: ['09:00-18:00'], fri: ['09:00-18:00']}\ndatasets:\n",
+        1,
+    )
+    text += """
+  - id: CS-009
+    title: 响应时限
+    category: customer_service
+    requirements:
+      - id: CS-009.1
+        text: 8个工作小时内首次响应
+        check: {kind: sla, dataset: tickets, start: created_at, stop: first_response_at, calendar: office,
+                limit: 8h, target: ">= 90%"}
+"""
+    (starter_dir / "pack.yaml").write_text(text, encoding="utf-8")
+    import_pack(users["admin"], load_pack(starter_dir))
+    run(users["manager"], "2026-10")
+    result = Result.objects.get(requirement_code="CS-009.1")
+    page = client_for(users["manager"]).get(f"/results/{result.pk}/").content.decode()
+    assert 'id="curve-data"' in page and '"limit": "8h"' in page.replace("\\u0022", '"')

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from guifan.engine.datasets import load_dataset, probe_schema
 from guifan.engine.pack.dataset import DatasetSpec
@@ -39,3 +40,17 @@ def preview(dataset: DataSource, *, limit: int) -> RecordPage:
     columns = [f"{c} ({schema.columns.get(c, '')})" for c in table.column_names]
     rows = [tuple(r.values()) for r in table.to_pylist()]
     return RecordPage(dataset.name, columns, rows, loaded.rows)
+
+
+def sla_curve(result: Result) -> dict[str, Any]:
+    """The what-if curve of an sla result: compliance in its period at limits around its own."""
+    from guifan.engine.slacurve import curve_report, default_limits, measure_requirement, sla_spec
+    from guifan.web.measure.services import write_pack
+
+    evaluation = result.evaluation
+    period = Period(evaluation.start, evaluation.end, evaluation.label)
+    with tempfile.TemporaryDirectory(prefix="guifan-curve-") as tmp:
+        loaded = write_pack(Path(tmp))
+        spec = sla_spec(loaded, result.requirement_code)
+        measured = measure_requirement(loaded, result.requirement_code, spec, period, None)
+        return curve_report(loaded, result.requirement_code, spec, period, measured, default_limits(measured))

@@ -77,6 +77,11 @@ def result_detail(request: HttpRequest, pk: int) -> HttpResponse:
             context["records_error"] = str(exc)
         else:
             context |= {"page": page, "page_number": page_number, "pages": Paginator(range(page.total), PAGE)}
+    if result.kind == "sla" and result.status in ("pass", "warn", "fail"):
+        try:
+            context["curve"] = records.sla_curve(result)
+        except InputError as exc:
+            context["records_error"] = str(exc)
     history = visible_results(request.user).filter(requirement_code=result.requirement_code, evaluation__state="done")
     context["history"] = history.select_related("evaluation").order_by("evaluation__end", "evaluation__start")[:36]
     return render(request, "measure/result.html", context)
