@@ -58,6 +58,16 @@ def _tail(by: list[str] | None, target: str, warn: str | None) -> Check:
     return out
 
 
+def _metric(
+    form: str, expression: str, dataset: str, target: str, where: str | None, by: list[str] | None, warn: str | None
+) -> Check:
+    check: Check = {"kind": "metric", "dataset": dataset}
+    if where:
+        check["where"] = where
+    check[form] = expression
+    return check | _tail(by, target, warn)
+
+
 def each(
     dataset: str,
     condition: str,
@@ -68,11 +78,7 @@ def each(
     warn: str | None = None,
 ) -> Check:
     """``metric`` with ``each``: the share of records that satisfy ``condition``."""
-    check: Check = {"kind": "metric", "dataset": dataset}
-    if where:
-        check["where"] = where
-    check["each"] = condition
-    return check | _tail(by, target, warn)
+    return _metric("each", condition, dataset, target, where, by, warn)
 
 
 def value(
@@ -85,11 +91,7 @@ def value(
     warn: str | None = None,
 ) -> Check:
     """``metric`` with ``value``: an aggregate compared with a number."""
-    check: Check = {"kind": "metric", "dataset": dataset}
-    if where:
-        check["where"] = where
-    check["value"] = aggregate
-    return check | _tail(by, target, warn)
+    return _metric("value", aggregate, dataset, target, where, by, warn)
 
 
 def quality(dataset: str, rules: list[dict[str, Any]], target: str, *, warn: str | None = None) -> Check:
