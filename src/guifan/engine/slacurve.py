@@ -93,13 +93,14 @@ def default_limits(measured: Measured) -> list[Limit]:
 
 
 def duration_label(micros: int) -> str:
-    """``24h``, ``90m``, ``45s`` (business time)."""
+    """``24h``, ``30m``, ``1h30m``, ``22h30m``, or ``1.88h`` when not a whole minute (business time)."""
     seconds = micros / 1_000_000
-    if seconds % 3600 == 0:
-        return f"{seconds / 3600:g}h"
-    if seconds % 60 == 0:
-        return f"{seconds / 60:g}m"
-    return f"{seconds:g}s"
+    hours, rest = divmod(seconds, 3600)
+    if rest == 0:
+        return f"{hours:g}h"
+    if rest % 60 == 0:
+        return f"{rest / 60:g}m" if hours == 0 else f"{hours:g}h{rest / 60:g}m"
+    return f"{seconds / 3600:.2f}h" if seconds >= 3600 else f"{seconds:g}s"
 
 
 def curve_report(
