@@ -61,6 +61,10 @@ INSTALLED_APPS = [
     "guifan.web.org",
     "guifan.web.standards",
     "guifan.web.measure",
+    "guifan.web.improvement",
+    "guifan.web.quality",
+    "guifan.web.service",
+    "guifan.web.process",
 ]
 
 MIDDLEWARE = [

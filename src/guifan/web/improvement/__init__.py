@@ -1,0 +1,1 @@
+"""Findings and actions (持续改进) in the web app."""

@@ -1,0 +1,1 @@
+"""Process standards (流程规范) in the web app."""

@@ -1,0 +1,1 @@
+"""Quality control (质量控制) in the web app."""

@@ -1,0 +1,1 @@
+"""Customer-service standards (客户服务) in the web app."""
