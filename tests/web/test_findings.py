@@ -194,3 +194,15 @@ def test_api_open_act_close(results: dict[str, Result], users: dict[str, Any]) -
         client_for(users["staff"]).post(FINDINGS_API, {"title": "x"}, content_type="application/json").status_code
         == 403
     )
+
+
+def test_finding_page_shows_the_re_measurement(results: dict[str, Result], users: dict[str, Any]) -> None:
+    first = results["CS-001"]
+    finding, _ = services.open_from_result(users["dept"], first, source="breach", key="T1")
+    later = Evaluation.objects.create(label="2026-11", start=datetime(2026, 11, 1, tzinfo=SH),
+                                      end=datetime(2026, 12, 1, tzinfo=SH), state="done")  # fmt: skip
+    Result.objects.create(evaluation=later, requirement=first.requirement, standard=first.standard,
+                          standard_code="CS-001", requirement_code=first.requirement_code, category=first.category,
+                          status="pass", value=0.99, unit_id_snapshot=first.unit_id_snapshot)  # fmt: skip
+    page = client_for(users["dept"]).get(reverse("finding-detail", args=[finding.pk])).content.decode()
+    assert "Re-measured since" in page and "2026-11" in page and "still violating" not in page

@@ -133,14 +133,28 @@ def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if done:
             return redirect("finding-detail", pk=finding.pk)
     actions = list(finding.actions.select_related("owner", "done_by"))
+    since = _remeasured(request.user, finding)
     may_manage = access.can_manage_finding(request.user, finding.unit_id, finding.owner_id)
     context = {
         "finding": finding, "actions": actions,
         "severity": dict(Severity.choices).get(finding.severity, ""), "forms": forms, "may_manage": may_manage,
         "may_complete": {a.pk for a in actions if may_manage or a.owner_id == request.user.pk},
-        "outcome_form": OutcomeForm(prefix="done"), "history": history(finding)[:50], "today": timezone.localdate(),
+        "since": since, "outcome_form": OutcomeForm(prefix="done"), "history": history(finding)[:50],
+        "today": timezone.localdate(),
     }  # fmt: skip
     return render(request, "improvement/detail.html", context)
+
+
+def _remeasured(user: Any, finding: Finding) -> list[Any]:
+    """The requirement's results in the periods after the one the finding came from: did the actions work?"""
+    if finding.result is None:
+        return []
+    later = visible_results(user).filter(
+        requirement_code=finding.requirement_code, evaluation__state="done",
+        evaluation__end__gt=finding.result.evaluation.end,
+    )  # fmt: skip
+    later = later.exclude(evaluation__start__lt=finding.result.evaluation.start)  # same-length periods and later
+    return list(later.select_related("evaluation").order_by("evaluation__end")[:12])
 
 
 def _apply(request: HttpRequest, finding: Finding, op: str, forms: dict[str, Any]) -> bool:
