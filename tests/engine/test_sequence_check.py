@@ -300,3 +300,11 @@ def test_every_query_transpiles_to_spark(write_pack: WritePack, monkeypatch: Any
     for sql in seen:
         (spark,) = sqlglot.transpile(sql, read="duckdb", write="spark", unsupported_level=ErrorLevel.RAISE)
         assert spark
+
+
+def test_only_the_columns_the_check_reads_are_loaded(write_pack: WritePack) -> None:
+    folder = write_pack(HEAD + CHECK.format(constraints=ALL.strip("\n")), events__csv=EVENTS)
+    runner = LocalRunner(load_pack(folder))
+    runner.validate()
+    # amount is never read; the dataset's key and time always are
+    assert runner.read_columns() == {"events": {"event_id", "at", "case_id", "activity", "who", "role", "team"}}

@@ -16,7 +16,13 @@ import pyarrow as pa
 from pydantic import Field, WithJsonSchema
 
 from guifan.engine.checks.base import CheckContext, CheckSpec, GroupOutcome, Issue, Outcome, SchemaView
-from guifan.engine.checks.common import column_issues, dataset_issues, expression_issues, json_value
+from guifan.engine.checks.common import (
+    column_issues,
+    dataset_issues,
+    expression_columns,
+    expression_issues,
+    json_value,
+)
 from guifan.engine.checks.registry import CheckKind, register
 from guifan.engine.errors import did_you_mean
 from guifan.engine.pack.base import StrList
@@ -258,6 +264,12 @@ def _groups(values: pa.Table | None, broken: Bools) -> list[GroupOutcome]:
     return groups
 
 
+def columns(spec: SequenceSpec) -> dict[str, set[str]]:
+    """The event log's case, activity, time, resource and role, the grouping columns and the filter's."""
+    named = (spec.case, spec.activity, spec.time, spec.resource, spec.role)
+    return {spec.dataset: {*(c for c in named if c), *spec.by, *expression_columns(spec.where)}}
+
+
 register(
     CheckKind(
         name="sequence",
@@ -266,5 +278,6 @@ register(
         evaluate=evaluate,
         datasets=datasets,
         summary="every case of an event log follows the process: step order, duties, roles, time limits",
+        columns=columns,
     )
 )
