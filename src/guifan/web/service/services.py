@@ -56,7 +56,7 @@ def save_calendar(actor: Any, name: str, spec: dict[str, Any], *, creating: bool
     catalogue.calendars = calendars
     catalogue.save(update_fields=["calendars"])
     record(actor, "add calendar" if creating else "edit calendar", catalogue,
-           before={"calendar": name, "spec": before}, after={"calendar": name, "spec": clean})  # fmt: skip
+           before={f"calendars.{name}": before}, after={f"calendars.{name}": clean})  # fmt: skip
     return clean
 
 
@@ -78,7 +78,7 @@ def delete_calendar(actor: Any, name: str) -> None:
     before = calendars.pop(name)
     catalogue.calendars = calendars
     catalogue.save(update_fields=["calendars"])
-    record(actor, "delete calendar", catalogue, before={"calendar": name, "spec": before}, after={"calendar": name})
+    record(actor, "delete calendar", catalogue, before={f"calendars.{name}": before})
 
 
 def editable_version(actor: Any, version: StandardVersion) -> StandardVersion:
