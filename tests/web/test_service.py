@@ -46,7 +46,8 @@ SLA_STANDARD = """
 def sla_pack(starter_dir: Path, users: dict[str, Any]) -> Path:
     text = (starter_dir / "pack.yaml").read_text(encoding="utf-8")
     week = ", ".join(f"{d}: ['09:00-12:00', '13:30-18:00']" for d in ("mon", "tue", "wed", "thu", "fri"))
-    calendars = f"calendars:\n  cn-office:\n    week: {{{week}}}\n    builtin: cn\n  spare:\n    week: {{mon: ['09:00-17:00']}}\n"
+    calendars = f"calendars:\n  cn-office:\n    week: {{{week}}}\n    builtin: cn\n"
+    calendars += "  spare:\n    week: {mon: ['09:00-17:00']}\n"
     text = text.replace("datasets:\n", calendars + "datasets:\n", 1) + SLA_STANDARD
     (starter_dir / "pack.yaml").write_text(text, encoding="utf-8")
     import_pack(users["admin"], load_pack(starter_dir))
@@ -155,7 +156,7 @@ def test_calendar_is_saved_with_an_audit_entry(sla_pack: Path, users: dict[str, 
             workdays="2026-12-27",
             known_years="2026..2027",
             workday_hours="09:00-12:00",
-        ),  # fmt: skip
+        ),
     )
     assert created.status_code == 302
     spec = Catalogue.current().calendars["shop"]
