@@ -565,17 +565,14 @@ def _groups(spec: SlaSpec, measured: Measured, judged: Judged) -> list[GroupOutc
 def _details(spec: SlaSpec, ctx: CheckContext, measured: Measured, judged: Judged) -> dict[str, Any]:
     risk = measured.record[judged.at_risk]
     risk_keys, risk_truncated = sorted_keys(spec, ctx, risk, int(judged.open.sum()))
+    summary = summarise(spec, measured, judged)
     details: dict[str, Any] = {
         "calendar": spec.calendar,
         "limit": _limit_source(spec.limit),
-        "percentiles": _percentiles(measured.business[judged.counted]),
-        "breaches_by_limit": _by_limit(spec, measured, judged),
+        "percentiles": summary["percentiles"],
+        "breaches_by_limit": summary["breaches_by_limit"],
         "at_risk": {"count": int(risk.size), "keys": risk_keys, "keys_truncated": risk_truncated},
-        "open": {
-            "count": int(judged.open.sum()),
-            "breached": int((judged.open & judged.breached).sum()),
-            "within": int((judged.open & ~judged.breached).sum()),
-        },
+        "open": summary["open"],
     }
     missing = int((~measured.has_start).sum())
     if missing:
@@ -584,6 +581,20 @@ def _details(spec: SlaSpec, ctx: CheckContext, measured: Measured, judged: Judge
     if unlimited:
         details["no_limit"] = unlimited
     return details
+
+
+def summarise(spec: SlaSpec, measured: Measured, judged: Judged) -> dict[str, Any]:
+    """The parts of ``details`` that need no keys: percentiles, breaches per limit and open records. Used for
+    the result and, on a subset of the records (one group's), by the web app's per-team page."""
+    return {
+        "percentiles": _percentiles(measured.business[judged.counted]),
+        "breaches_by_limit": _by_limit(spec, measured, judged),
+        "open": {
+            "count": int(judged.open.sum()),
+            "breached": int((judged.open & judged.breached).sum()),
+            "within": int((judged.open & ~judged.breached).sum()),
+        },
+    }
 
 
 def _percentiles(business: I64) -> dict[str, float | None]:

@@ -353,6 +353,28 @@ def check_problems(
     return [_in_check(p) for p in _check_problems(loaded, _StaticSchema(pack, _declared_columns(pack)))]
 
 
+def calendar_problems(name: str, calendar: Any, *, timezone: str = "UTC") -> list[tuple[str, str]]:
+    """Validate one calendar (a mapping, as written under ``calendars:``) as ``guifan check`` would.
+
+    Returns ``(field, message)`` pairs: ``field`` is the place inside the calendar (``week.mon[0]``,
+    ``timezone``, or ``""`` for the calendar as a whole), so a web form can show each message at its field.
+    An empty list means the calendar is valid.
+    """
+    data = {"guifan": 1, "id": "form", "title": "form", "timezone": timezone, "calendars": {name: calendar}}
+    try:
+        _validate_model(data, SourceMap("calendar"))
+    except PackError as exc:
+        prefix = f"calendars.{name}"
+        out = []
+        for p in exc.problems:
+            where = p.location.field or ""
+            field = where.removeprefix(prefix).lstrip(".") if where.startswith(prefix) else where
+            message = f"{p.message} ({p.hint})" if p.hint else p.message
+            out.append((field, message))
+        return out
+    return []
+
+
 def _declared_columns(pack: Pack) -> dict[str, dict[str, str]]:
     """Columns the datasets declare (a form cannot read the files, so only declared columns are known)."""
     out: dict[str, dict[str, str]] = {}

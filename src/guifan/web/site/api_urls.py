@@ -3,6 +3,7 @@ from rest_framework.routers import DefaultRouter
 from guifan.web.improvement.api import FindingViewSet
 from guifan.web.measure.api import DataSourceViewSet, EvaluationViewSet, ResultViewSet
 from guifan.web.org.api import OrgUnitViewSet, PersonViewSet
+from guifan.web.service.api import CalendarViewSet
 from guifan.web.standards.api import PackViewSet, StandardViewSet, VersionViewSet
 
 router = DefaultRouter()
@@ -15,5 +16,6 @@ router.register("datasets", DataSourceViewSet, basename="api-dataset")
 router.register("findings", FindingViewSet, basename="api-finding")
 router.register("org-units", OrgUnitViewSet, basename="api-org-unit")
 router.register("people", PersonViewSet, basename="api-person")
+router.register("calendars", CalendarViewSet, basename="api-calendar")
 
 urlpatterns = router.urls
