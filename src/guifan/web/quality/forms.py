@@ -100,6 +100,8 @@ class SettingsForm(forms.Form):
         check = self.build(data)
         for problem in problems(check):
             path, sep, message = problem.partition(": ")
+            if path == "phase" and message.startswith("baseline: "):
+                path, message = "phase.baseline", message.removeprefix("baseline: ")
             field = FIELD_OF.get(path) if sep else None
             if field is None and sep:
                 field = FIELD_OF.get(path.split(".")[0])

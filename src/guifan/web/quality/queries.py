@@ -40,7 +40,9 @@ RULES: dict[str, tuple[Any, Any]] = {
 
 def rule_text(rule: str) -> str:
     name, description = RULES.get(rule, (rule, ""))
-    return f"{name}: {description}" if description else str(name)
+    if not description:
+        return str(name)
+    return _("%(name)s: %(description)s") % {"name": name, "description": description}
 
 
 def spc_results(user: Any) -> QuerySet[Result]:
