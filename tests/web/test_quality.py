@@ -19,8 +19,8 @@ from guifan.web.quality import queries, services
 from guifan.web.quality.models import Exclusion
 from guifan.web.standards.models import Requirement, VersionStatus
 from guifan.web.standards.packs import import_pack
+from tests.engine.test_spc_check import DATA, parts_csv
 
-from ..engine.test_spc_check import DATA, parts_csv
 from .conftest import client_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
