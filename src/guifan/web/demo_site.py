@@ -53,6 +53,7 @@ def load(pack_dir: Path, *, evaluate: bool = True) -> list[DemoAccount]:
     _load_catalogue(pack_dir)
     if evaluate:
         _evaluate()
+        _open_findings()
     return list(ACCOUNTS)
 
 
@@ -142,3 +143,35 @@ def _evaluate() -> None:
     periods = parse_periods(MONTHS, tz)
     periods.append(period_between(parse_date(YEAR[0], "--from"), parse_date(YEAR[1], "--to"), tz))
     measure.start(admin, periods)
+
+
+def _open_findings() -> None:
+    """What the managers did about the results: June's service failures worked through and closed, October's
+    failures opened, one with an action under way. Only once the evaluations have finished (they run in the
+    foreground for the demo)."""
+    from datetime import timedelta
+
+    from guifan.web.core import access
+    from guifan.web.improvement import services as findings
+    from guifan.web.measure.models import Result
+
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=["biaozhun", "kefu", "yuangong"])}
+    manager, kefu = users["biaozhun"], users["kefu"]
+    failed = Result.objects.filter(status="fail", evaluation__state="done").select_related("evaluation", "requirement")
+    june = failed.filter(evaluation__label="2026-06", category="customer_service").first()
+    if june is not None:
+        finding, _new = findings.open_from_result(kefu, june, source="failure")
+        findings.update(kefu, finding, owner=kefu, root_cause="北区午间排班不足，高峰时段无人接单。")
+        action = findings.add_action(kefu, finding, kind="corrective", description="北区午间增加两名坐席轮值。",
+                                     owner=users["yuangong"])  # fmt: skip
+        findings.complete_action(users["yuangong"], action, outcome="7 月起午间两人轮值，首次响应达标率回到 96%。")
+        findings.close(kefu, finding, note="7、8 月复测均达标。")
+    october = failed.filter(evaluation__label="2026-10").order_by("-violations")
+    for number, result in enumerate(october):
+        actor = kefu if access.in_scope(kefu, result.unit_id_snapshot) and result.unit_id_snapshot else manager
+        finding, _new = findings.open_from_result(actor, result, source="failure")
+        due = result.evaluation.end.date() + timedelta(days=45 if number else 20)
+        findings.update(manager, finding, due=due)
+        if number == 0:
+            check = "逐条复核本月违规记录并通知责任部门。"
+            findings.add_action(manager, finding, kind="containment", description=check, owner=manager, due=due)

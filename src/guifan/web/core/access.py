@@ -3,8 +3,8 @@
 Scoping is by org unit: a department manager and staff see their unit and the units below it (and standards
 that belong to no unit, which apply company-wide); administrators, standards managers, auditors and read-only
 users see everything. Changes: administrators everything; standards managers the catalogue; department
-managers the standards of their units; auditors only audit records; staff and read-only users nothing but
-their own acknowledgements.
+managers the standards of their units; auditors only audit records (they may open findings); staff and
+read-only users nothing but their own acknowledgements and the findings and actions they own.
 """
 
 from __future__ import annotations
@@ -85,6 +85,21 @@ def can_edit_unit(user: Any, unit_id: int | None) -> bool:
 
 def can_run_evaluations(user: Any) -> bool:
     return role_of(user) in {Role.ADMIN, Role.STANDARDS_MANAGER, Role.DEPARTMENT_MANAGER}
+
+
+def can_open_finding(user: Any, unit_id: int | None) -> bool:
+    """Open a finding about a result or record of an org unit (auditors too: findings are audit records)."""
+    role = role_of(user)
+    if role in MANAGE_CATALOGUE or role == Role.AUDITOR:
+        return True
+    return role == Role.DEPARTMENT_MANAGER and in_scope(user, unit_id)
+
+
+def can_manage_finding(user: Any, unit_id: int | None, owner_id: int | None = None) -> bool:
+    """Change a finding, plan and verify its actions, close it: those who may edit its unit, and its owner."""
+    if owner_id is not None and getattr(user, "pk", None) == owner_id and in_scope(user, unit_id):
+        return True
+    return can_edit_unit(user, unit_id)
 
 
 def can_admin(user: Any) -> bool:

@@ -31,6 +31,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "trend": queries.trend_json(request.user),
         }
     context["reviews_due"] = _reviews_due(request.user)
+    context |= _open_findings(request.user)
     context["today"] = timezone.localdate()
     return render(request, "core/dashboard.html", context)
 
@@ -44,6 +45,21 @@ def _reviews_due(user: Any) -> list[StandardVersion]:
         .order_by("next_review")
     )
     return list(versions[:10])
+
+
+def _open_findings(user: Any) -> dict[str, Any]:
+    """The findings not yet closed in the user's scope: counts, and the ten to look at first (overdue, then new)."""
+    from guifan.web.improvement.models import FindingStatus
+    from guifan.web.improvement.views import visible_findings
+
+    today = timezone.localdate()
+    findings = visible_findings(user).filter(status__in=FindingStatus.not_closed)
+    overdue = findings.filter(due__lt=today)
+    first = list(overdue.select_related("owner").order_by("due")[:10])
+    if len(first) < 10:
+        rest = findings.exclude(pk__in=[f.pk for f in first]).select_related("owner").order_by("-opened_at")
+        first += list(rest[: 10 - len(first)])
+    return {"open_findings": first, "open_findings_count": findings.count(), "overdue_findings_count": overdue.count()}
 
 
 @login_required

@@ -1,5 +1,6 @@
 from rest_framework.routers import DefaultRouter
 
+from guifan.web.improvement.api import FindingViewSet
 from guifan.web.measure.api import DataSourceViewSet, EvaluationViewSet, ResultViewSet
 from guifan.web.org.api import OrgUnitViewSet, PersonViewSet
 from guifan.web.quality.api import CharacteristicViewSet, ChartViewSet, ExclusionViewSet
@@ -12,6 +13,7 @@ router.register("versions", VersionViewSet, basename="api-version")
 router.register("evaluations", EvaluationViewSet, basename="api-evaluation")
 router.register("results", ResultViewSet, basename="api-result")
 router.register("datasets", DataSourceViewSet, basename="api-dataset")
+router.register("findings", FindingViewSet, basename="api-finding")
 router.register("org-units", OrgUnitViewSet, basename="api-org-unit")
 router.register("people", PersonViewSet, basename="api-person")
 router.register("spc-characteristics", CharacteristicViewSet, basename="api-spc-characteristic")

@@ -154,6 +154,8 @@ SPECTACULAR_SETTINGS = {
         "ResultStatusEnum": "guifan.web.measure.models.Status",
         "VersionStatusEnum": "guifan.web.standards.models.VersionStatus",
         "EvaluationStateEnum": "guifan.web.measure.models.Evaluation.State",
+        "ActionKindEnum": "guifan.web.improvement.models.ActionKind.choices",
+        "FindingSourceEnum": "guifan.web.improvement.models.Source.choices",
     },
 }
 
