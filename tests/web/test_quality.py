@@ -295,3 +295,19 @@ def test_api_exclusion_needs_a_reason(plant: Path, users: dict[str, Any]) -> Non
         "/api/spc-exclusions/", {"requirement_code": "QC-1.2", "characteristic": M2, "subgroup": "SG04", "reason": " "}
     )
     assert response.status_code == 400 and "reason" in response.json()
+
+
+def test_a_signal_opens_a_finding_in_one_click(plant: Path, users: dict[str, Any]) -> None:
+    from guifan.web.improvement.models import Finding
+
+    client = client_for(users["dept"])
+    page = client.get(chart_url("QC-1.2", M2)).content.decode()
+    assert page.count(reverse("finding-from-result", args=[result("QC-1.2").pk])) >= 2  # the page and each signal
+    key = f"{M2}|{result('QC-1.2').details['charts'][0]['signals'][0]['key'].rsplit('|', 1)[1]}"
+    client.post(reverse("finding-from-result", args=[result("QC-1.2").pk]), {"key": key, "source": "signal"})
+    finding = Finding.objects.get()
+    assert (finding.source, finding.key, finding.requirement_code) == ("signal", key, "QC-1.2")
+    again = client.get(chart_url("QC-1.2", M2)).content.decode()
+    assert reverse("finding-detail", args=[finding.pk]) in again  # the open finding, not a second one
+    readonly = client_for(users["readonly"]).get(chart_url("QC-1.2", M2)).content.decode()
+    assert reverse("finding-from-result", args=[result("QC-1.2").pk]) not in readonly

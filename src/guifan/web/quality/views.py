@@ -23,6 +23,8 @@ from guifan.web.quality.models import Exclusion
 from guifan.web.standards.models import VersionStatus
 from guifan.web.standards.packs import measured_version
 
+MAX_SIGNALS = 100  # signal rows on a chart page (the latest); the chart shows them all
+
 
 @login_required
 def characteristics(request: HttpRequest) -> HttpResponse:
@@ -76,7 +78,8 @@ def chart(request: HttpRequest, code: str) -> HttpResponse:
                                 "stat": points["stat"][i]})  # fmt: skip
     context = {
         "result": result, "key": key, "data": data, "error": error, "exclusions": exclusions, "form": form,
-        "may_exclude": may_exclude, "signals": signals, "periods": _periods(request, code),
+        "may_exclude": may_exclude, "signals": signals[::-1][:MAX_SIGNALS], "signals_total": len(signals),
+        "periods": _periods(request, code),
         "capability_url": chart_url("quality-capability", code, key, result.evaluation_id),
         "settings_url": reverse("quality-settings", args=[code]),
         "rule_texts": {r: queries.rule_text(r) for r in queries.RULES},
