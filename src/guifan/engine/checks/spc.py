@@ -7,7 +7,7 @@ characteristics that miss it. The numbers follow R's qcc; conventions are in doc
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar, Literal
 from zoneinfo import ZoneInfo
 
@@ -26,7 +26,7 @@ from guifan.engine.spc.analysis import Analysis, analyse
 from guifan.engine.spc.capability import Spec
 from guifan.engine.spc.chart import ATTRIBUTES, ChartType, Params
 from guifan.engine.spc.rules import expand
-from guifan.engine.spc.segments import FloatArray
+from guifan.engine.spc.segments import BoolArray, FloatArray
 from guifan.engine.spc.source import Fetched, Plan, align, excluded, fetch, in_period, left_out_query
 from guifan.engine.spc.targets import SpcTarget, SpcTargetField, parse_spc_target
 from guifan.engine.spc.timeweighted import CusumOptions, EwmaOptions
@@ -220,14 +220,28 @@ def _plan(spec: SpcSpec, ctx: CheckContext) -> Plan:
     )
 
 
-def evaluate(spec: SpcSpec, ctx: CheckContext) -> Outcome:
+@dataclass(frozen=True)
+class Analysed:
+    """A check's charts before judgement: what was read, what was charted (exclusions left out) and the analysis."""
+
+    found: Fetched  # every subgroup read for the period
+    drop: BoolArray  # the subgroups of ``found`` named by ``exclude``
+    charted: Fetched  # ``found`` without them
+    analysis: Analysis | None  # None when no records were read
+    spec_limits: Spec | None
+    warnings: list[str]
+
+
+def analysed(spec: SpcSpec, ctx: CheckContext) -> Analysed:
+    """Read, chart and analyse the check's records for the context's period (used by :func:`evaluate` and by
+    :func:`guifan.engine.spc.points.chart_points`, so a drawn chart is exactly the judged one)."""
     plan = _plan(spec, ctx)
     relation = ctx.relation(spec.dataset)
     found = fetch(ctx, plan, relation)
     baseline = _baseline(spec, ctx, plan)
     warnings = _reading_warnings(spec, ctx, plan, relation, found)
     if not len(found.data):
-        return Outcome(None, 0, 0, details=_empty_details(spec), describe="of characteristics", warnings=warnings)
+        return Analysed(found, np.zeros(0, dtype=np.bool_), found, None, None, warnings)
     drop, unknown = excluded(found, spec.exclude)
     warnings += [f"spc on {spec.dataset}: exclude names {u!r}, which is no subgroup here" for u in unknown]
     charted = replace(found, data=found.data.take(~drop), keys=found.keys.filter(pa.array(~drop)))
@@ -246,8 +260,16 @@ def evaluate(spec: SpcSpec, ctx: CheckContext) -> Outcome:
         ewma=EwmaOptions(spec.ewma.lam, spec.ewma.width) if spec.ewma else EwmaOptions(),
         cusum=CusumOptions(spec.cusum.k, spec.cusum.h) if spec.cusum else CusumOptions(),
     )
-    excluded_keys = found.full_keys().filter(pa.array(drop)).to_pylist()
-    return _outcome(spec, ctx, analysis, charted, excluded_keys, [*warnings, *spec_warnings])
+    return Analysed(found, drop, charted, analysis, spec_limits, [*warnings, *spec_warnings])
+
+
+def evaluate(spec: SpcSpec, ctx: CheckContext) -> Outcome:
+    done = analysed(spec, ctx)
+    if done.analysis is None:
+        details = _empty_details(spec)
+        return Outcome(None, 0, 0, details=details, describe="of characteristics", warnings=done.warnings)
+    excluded_keys = done.found.full_keys().filter(pa.array(done.drop)).to_pylist()
+    return _outcome(spec, ctx, done.analysis, done.charted, excluded_keys, done.warnings)
 
 
 def _baseline(spec: SpcSpec, ctx: CheckContext, plan: Plan) -> Fetched | None:

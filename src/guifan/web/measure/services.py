@@ -84,8 +84,13 @@ def run(ids: Sequence[int], periods: Sequence[Period]) -> None:
 
 
 def write_pack(folder: Path) -> Any:
-    """The catalogue as a pack in ``folder``, with the app's own datasets added, loaded by the engine."""
-    data = pack_data(sources="absolute")
+    """The catalogue as a pack in ``folder``, with the app's own datasets added, loaded by the engine.
+
+    Hook: subgroups excluded on the quality app's chart pages go into their spc checks' ``exclude`` here, so
+    every evaluation and every drawn chart leaves them out of the limits (``guifan.web.quality.services``)."""
+    from guifan.web.quality.services import add_exclusions
+
+    data = add_exclusions(pack_data(sources="absolute"))
     for name, spec in app_data.write(folder / "app").items():
         data["datasets"].setdefault(name, spec)
     (folder / "pack.yaml").write_text(dump_yaml(data), encoding="utf-8")

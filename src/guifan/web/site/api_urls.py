@@ -3,6 +3,7 @@ from rest_framework.routers import DefaultRouter
 from guifan.web.improvement.api import FindingViewSet
 from guifan.web.measure.api import DataSourceViewSet, EvaluationViewSet, ResultViewSet
 from guifan.web.org.api import OrgUnitViewSet, PersonViewSet
+from guifan.web.quality.api import CharacteristicViewSet, ChartViewSet, ExclusionViewSet
 from guifan.web.service.api import CalendarViewSet
 from guifan.web.standards.api import PackViewSet, StandardViewSet, VersionViewSet
 
@@ -17,5 +18,8 @@ router.register("findings", FindingViewSet, basename="api-finding")
 router.register("org-units", OrgUnitViewSet, basename="api-org-unit")
 router.register("people", PersonViewSet, basename="api-person")
 router.register("calendars", CalendarViewSet, basename="api-calendar")
+router.register("spc-characteristics", CharacteristicViewSet, basename="api-spc-characteristic")
+router.register("spc-charts", ChartViewSet, basename="api-spc-chart")
+router.register("spc-exclusions", ExclusionViewSet, basename="api-spc-exclusion")
 
 urlpatterns = router.urls
