@@ -85,11 +85,13 @@ def save_process(actor: Any, process: Process | None, fields: dict[str, Any], st
     A step keeps its RACI when it is given with its ``id`` (or keeps its activity name); steps left out are
     removed with their RACI.
     """
-    owner = fields.get("owner_unit")
-    _require_edit(actor, getattr(owner, "pk", None))
     if process is not None:
         process = Process.objects.select_for_update().get(pk=process.pk)
         _require_edit(actor, process.owner_unit_id)
+    owner_id = (
+        getattr(fields["owner_unit"], "pk", None) if "owner_unit" in fields else getattr(process, "owner_unit_id", None)
+    )
+    _require_edit(actor, owner_id)
     _check_process(fields)
     _check_steps(steps)
     before = process_snapshot(process) if process is not None else None
