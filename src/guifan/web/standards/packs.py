@@ -149,7 +149,7 @@ def pack_data(category: str | None = None, *, sources: str = "data") -> dict[str
         data["calendars"] = catalogue.calendars
     data["datasets"] = {ds.name: _dataset_data(ds, sources) for ds in DataSource.objects.order_by("name")}
     data["standards"] = items
-    processes = processes_data({i["id"] for i in items} if category else None)
+    processes = processes_data({i["id"] for i in items if i} if category else None)
     if processes:
         data["processes"] = processes
     return data
