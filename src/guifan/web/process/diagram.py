@@ -7,6 +7,7 @@ each step's duration limit labels the arrow that leads into it.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -38,23 +39,35 @@ def text_width(text: str, size: float = FONT) -> float:
     return sum(size if unicodedata.east_asian_width(ch) in "WF" else size * 0.6 for ch in text)
 
 
+def _tokens(text: str) -> list[str]:
+    """Words (with the spaces after them) and single wide characters: the places a line may break."""
+    return re.findall(r"[^\s\u2e80-\uffff]+\s*|[\u2e80-\uffff]\s*|\s+", text)
+
+
 def wrap(text: str, width: float, size: float = FONT, lines: int = 2) -> list[str]:
-    """Break ``text`` into at most ``lines`` lines that fit ``width`` (the last one ends in … if cut)."""
+    """Break ``text`` into at most ``lines`` lines that fit ``width``: between words, or between Chinese
+    characters; a word longer than a line is cut. The last line ends in … when text is left over."""
     out: list[str] = []
     current = ""
-    for ch in text:
-        if text_width(current + ch, size) > width:
-            out.append(current)
-            current = ch.lstrip()
-        else:
-            current += ch
-    out.append(current)
+    for token in _tokens(text):
+        if current and text_width(current + token.rstrip(), size) > width:
+            out.append(current.rstrip())
+            current = ""
+        rest = token
+        while text_width(rest.rstrip(), size) > width:  # a word longer than a line
+            cut = len(rest) - 1
+            while cut > 1 and text_width(rest[:cut], size) > width:
+                cut -= 1
+            out.append(rest[:cut])
+            rest = rest[cut:]
+        current += rest
+    out.append(current.rstrip())
     if len(out) > lines:
         out = out[:lines]
         last = out[-1]
         while last and text_width(last + "…", size) > width:
             last = last[:-1]
-        out[-1] = last + "…"
+        out[-1] = last.rstrip() + "…"
     return out
 
 
@@ -81,14 +94,14 @@ def _shape(box: Box, cx: float, cy: float) -> str:
         w, h = BOX_W / 2 + 10, BOX_H / 2 + 12
         points = f"{cx},{cy - h} {cx + w},{cy} {cx},{cy + h} {cx - w},{cy}"
         shape = f'<polygon points="{points}" fill="{fill}" stroke="#b7791f" stroke-width="1.5"/>'
-        width = BOX_W - 34
+        width = BOX_W - 20
     else:
         rx = BOX_H / 2 if box.type in ("start", "end") else 4
         stroke = "#2f855a" if box.type == "start" else "#553c9a" if box.type == "end" else "#2b6cb0"
         shape = (f'<rect x="{cx - BOX_W / 2}" y="{cy - BOX_H / 2}" width="{BOX_W}" height="{BOX_H}" rx="{rx}" '
                  f'fill="{fill}" stroke="{stroke}" stroke-width="{2 if box.type == "end" else 1.5}"/>')  # fmt: skip
         width = BOX_W - (28 if rx > 4 else 12)
-    return shape + _text(cx, cy, wrap(box.label, width))
+    return shape + _text(cx, cy, wrap(box.label, width, lines=3))
 
 
 def _half_width(box: Box) -> float:
