@@ -10,6 +10,7 @@ import pyarrow as pa
 import yaml
 
 from guifan.demo.common import OFFICE_CALENDAR, TIMEZONE, Dataset
+from guifan.demo.processes import all_processes
 from guifan.demo.standards import all_standards
 from guifan.demo.writer import write_atomically
 
@@ -67,6 +68,7 @@ def pack_document(datasets: list[Dataset]) -> dict[str, Any]:
         "calendars": calendars(),
         "datasets": {d.name: dataset_spec(d) for d in datasets},
         "standards": all_standards(),
+        "processes": all_processes(),
     }
 
 

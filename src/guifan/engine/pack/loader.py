@@ -22,6 +22,7 @@ from guifan.engine.checks.base import Issue, SchemaView
 from guifan.engine.checks.registry import KINDS
 from guifan.engine.errors import InputError, Location, PackError, Problem, did_you_mean
 from guifan.engine.pack.model import Pack
+from guifan.engine.pack.process import process_problems
 from guifan.engine.pack.yamlsrc import SourceMap, dotted, load_yaml
 from guifan.engine.periods import zone
 
@@ -146,7 +147,7 @@ def _load(path: Path, file: Path, base_dir: Path, tmp: Path | None) -> LoadedPac
         )
     pack = _validate_model(data, source)
     loaded = LoadedPack(pack, base_dir, source, file, tmp)
-    problems = [*_id_problems(loaded), *_check_problems(loaded, _StaticSchema(pack))]
+    problems = [*_id_problems(loaded), *_check_problems(loaded, _StaticSchema(pack)), *_process_problems(loaded)]
     try:
         zone(pack.timezone)
     except InputError as exc:
@@ -253,6 +254,12 @@ def _id_problems(loaded: LoadedPack) -> list[Problem]:
             else:
                 seen[ident] = path
     return problems
+
+
+def _process_problems(loaded: LoadedPack) -> list[Problem]:
+    pack = loaded.pack
+    found = process_problems(pack.processes, {s.id for s in pack.standards}, set(pack.datasets), set(pack.calendars))
+    return [Problem(message, loaded.locate(path), hint) for message, path, hint in found]
 
 
 def _check_problems(loaded: LoadedPack, schema: SchemaView) -> list[Problem]:

@@ -14,9 +14,10 @@ from guifan.engine.checks.registry import KINDS
 from guifan.engine.pack.base import LooseStr, PackModel
 from guifan.engine.pack.calendar import CalendarSpec
 from guifan.engine.pack.dataset import DatasetSpec
+from guifan.engine.pack.process import Process
 from guifan.engine.values import Duration, DurationField, Text
 
-__all__ = ["CATEGORIES", "CalendarSpec", "DatasetSpec", "Pack", "Requirement", "Standard", "checks"]
+__all__ = ["CATEGORIES", "CalendarSpec", "DatasetSpec", "Pack", "Process", "Requirement", "Standard", "checks"]
 
 CATEGORIES: dict[str, dict[str, str]] = {
     "process": {"zh": "流程规范", "en": "Process"},
@@ -122,6 +123,9 @@ class Pack(PackModel):
     calendars: dict[str, CalendarSpec] = Field(default_factory=dict)
     datasets: dict[str, DatasetSpec] = Field(default_factory=dict)
     standards: list[Standard] = Field(default_factory=list)
+    processes: list[Process] = Field(
+        default_factory=list, description="process definitions: steps, responsibilities, duration limits, SOP"
+    )
 
     @field_validator("id")
     @classmethod

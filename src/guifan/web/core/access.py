@@ -83,6 +83,11 @@ def can_edit_unit(user: Any, unit_id: int | None) -> bool:
     return role == Role.DEPARTMENT_MANAGER and unit_id is not None and in_scope(user, unit_id)
 
 
+def can_edit_some_unit(user: Any) -> bool:
+    """Whether there is any org unit whose objects the user may edit (to offer "New" on a page)."""
+    return role_of(user) in {Role.ADMIN, Role.STANDARDS_MANAGER, Role.DEPARTMENT_MANAGER}
+
+
 def can_run_evaluations(user: Any) -> bool:
     return role_of(user) in {Role.ADMIN, Role.STANDARDS_MANAGER, Role.DEPARTMENT_MANAGER}
 

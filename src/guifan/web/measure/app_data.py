@@ -2,8 +2,9 @@
 
 Every evaluation in the web app can read two datasets besides the company's data:
 ``guifan_standards`` (one row per standard: code, category, owner, status, next_review) and ``guifan_raci``
-(one row per RACI assignment: standard, letter, holder). An ``organization`` requirement such as "every
-standard has exactly one Accountable" is then an ordinary check on them.
+(one row per RACI assignment: standard, letter, holder; and, for a process step's assignments, process and
+step instead of standard — a step's responsible position is written as its R). An ``organization`` requirement
+such as "every standard has exactly one Accountable" is then an ordinary check on them.
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ STANDARDS = "guifan_standards"
 RACI = "guifan_raci"
 COLUMNS = {
     STANDARDS: {"code": "string", "category": "string", "owner": "string", "status": "string", "next_review": "date"},
-    RACI: {"standard": "string", "letter": "string", "holder": "string"},
+    RACI: {"standard": "string", "letter": "string", "holder": "string", "process": "string", "step": "string"},
 }
-KEYS: dict[str, Any] = {STANDARDS: "code", RACI: ["standard", "letter", "holder"]}
+KEYS: dict[str, Any] = {STANDARDS: "code", RACI: ["standard", "process", "step", "letter", "holder"]}
 
 
 def specs(folder: Path) -> dict[str, dict[str, Any]]:
@@ -46,7 +47,24 @@ def write(folder: Path) -> dict[str, dict[str, Any]]:
     raci = folder / "guifan_raci.csv"
     with raci.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["standard", "letter", "holder"])
+        writer.writerow(["standard", "letter", "holder", "process", "step"])
         for a in Raci.objects.select_related("standard", "person", "position").order_by("standard__code", "letter"):
-            writer.writerow([a.standard.code, a.letter, str(a.person or a.position)])
+            writer.writerow([a.standard.code, a.letter, str(a.person or a.position), "", ""])
+        writer.writerows(_step_rows())
     return specs(folder)
+
+
+def _step_rows() -> list[list[str]]:
+    """Process steps' RACI rows; a step's responsible position is its R unless it is listed as R already."""
+    from guifan.web.process.models import Step, StepRaci
+
+    rows: list[list[str]] = []
+    listed: set[tuple[int, str]] = set()
+    raci = StepRaci.objects.select_related("step__process", "person", "position")
+    for a in raci.order_by("step__process__code", "step__order", "letter", "id"):
+        rows.append(["", a.letter, a.holder, a.step.process.code, a.step.activity])
+        listed.add((a.step_id, a.holder))
+    for step in Step.objects.filter(responsible__isnull=False).select_related("process", "responsible"):
+        if (step.pk, str(step.responsible)) not in listed:
+            rows.append(["", "R", str(step.responsible), step.process.code, step.activity])
+    return rows

@@ -18,6 +18,7 @@ from guifan.web.org import services
 from guifan.web.org.forms import OrgUnitForm, PersonForm, RaciForm
 from guifan.web.org.integrity import raci_findings
 from guifan.web.org.models import OrgUnit, Person
+from guifan.web.process.views import visible_processes
 from guifan.web.standards.views import visible_standards
 
 
@@ -46,7 +47,8 @@ def org_home(request: HttpRequest) -> HttpResponse:
     units = OrgUnit.objects.annotate(people=Count("person")).order_by("code")
     if scope is not None:
         units = units.filter(pk__in=scope)
-    context: dict[str, Any] = {"tree": _tree(list(units)), "findings": raci_findings(visible_standards(request.user))}
+    findings = raci_findings(visible_standards(request.user), processes=visible_processes(request.user))
+    context: dict[str, Any] = {"tree": _tree(list(units)), "findings": findings}
     return render(request, "org/home.html", context)
 
 

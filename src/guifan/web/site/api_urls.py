@@ -3,6 +3,7 @@ from rest_framework.routers import DefaultRouter
 from guifan.web.improvement.api import FindingViewSet
 from guifan.web.measure.api import DataSourceViewSet, EvaluationViewSet, ResultViewSet
 from guifan.web.org.api import OrgUnitViewSet, PersonViewSet
+from guifan.web.process.api import ProcessViewSet, StepViewSet
 from guifan.web.quality.api import CharacteristicViewSet, ChartViewSet, ExclusionViewSet
 from guifan.web.service.api import CalendarViewSet
 from guifan.web.standards.api import PackViewSet, StandardViewSet, VersionViewSet
@@ -21,5 +22,7 @@ router.register("calendars", CalendarViewSet, basename="api-calendar")
 router.register("spc-characteristics", CharacteristicViewSet, basename="api-spc-characteristic")
 router.register("spc-charts", ChartViewSet, basename="api-spc-chart")
 router.register("spc-exclusions", ExclusionViewSet, basename="api-spc-exclusion")
+router.register("processes", ProcessViewSet, basename="api-process")
+router.register("process-steps", StepViewSet, basename="api-process-step")
 
 urlpatterns = router.urls

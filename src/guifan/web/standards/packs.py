@@ -19,6 +19,7 @@ from guifan.web.core.audit import record
 from guifan.web.core.models import Catalogue
 from guifan.web.measure.models import DataSource
 from guifan.web.org.models import OrgUnit
+from guifan.web.process.packs import import_processes, processes_data
 from guifan.web.standards.models import Requirement, Standard, StandardVersion, VersionStatus
 from guifan.web.standards.reviews import next_review
 
@@ -57,6 +58,7 @@ def import_pack(actor: Any, loaded: LoadedPack, *, copy_data: bool = False) -> l
     for name, spec in pack.datasets.items():
         _import_dataset(name, spec.model_dump(mode="json", exclude_none=True, by_alias=True), loaded, copy_data)
     standards = [_import_standard(actor, standard) for standard in pack.standards]
+    import_processes(actor, pack)
     record(actor, "import pack", Catalogue.current(), after={"pack": pack.id, "standards": len(standards)})
     return standards
 
@@ -147,6 +149,9 @@ def pack_data(category: str | None = None, *, sources: str = "data") -> dict[str
         data["calendars"] = catalogue.calendars
     data["datasets"] = {ds.name: _dataset_data(ds, sources) for ds in DataSource.objects.order_by("name")}
     data["standards"] = items
+    processes = processes_data({i["id"] for i in items if i} if category else None)
+    if processes:
+        data["processes"] = processes
     return data
 
 

@@ -1,0 +1,96 @@
+"""Forms for process definitions: the process, its steps (a formset, ordered by number) and step RACI."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from guifan.web.core import access
+from guifan.web.org.models import OrgUnit, Person, Position
+from guifan.web.process.models import Process, Step, StepRaci
+from guifan.web.process.services import check_limit
+from guifan.web.standards.models import Standard
+
+
+class ProcessForm(forms.ModelForm):
+    class Meta:
+        model = Process
+        fields = ("code", "name", "name_en", "standard", "owner_unit", "dataset", "limit", "clock", "calendar",
+                  "sop", "sop_en")  # fmt: skip
+        widgets = {"sop": forms.Textarea(attrs={"rows": 8}), "sop_en": forms.Textarea(attrs={"rows": 8})}
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["standard"].queryset = Standard.objects.filter(access.scope_filter(user, "owner_unit"))
+        scope = access.unit_scope(user)
+        units = OrgUnit.objects.all() if scope is None else OrgUnit.objects.filter(pk__in=scope)
+        self.fields["owner_unit"].queryset = units
+        if not access.can_manage_catalogue(user):
+            self.fields["owner_unit"].required = True
+
+    def clean_limit(self) -> str:
+        return check_limit(self.cleaned_data.get("limit", ""))
+
+
+STEP_SOP_STYLE = "height:3.2em;min-height:0;width:16em"
+
+
+class StepForm(forms.ModelForm):
+    order = forms.IntegerField(label=_("order"), min_value=0, required=False, widget=forms.NumberInput(
+        attrs={"style": "width:4em"}))  # fmt: skip
+
+    class Meta:
+        model = Step
+        fields = ("order", "activity", "name_en", "type", "responsible", "limit", "sop", "sop_en")
+        widgets = {
+            "limit": forms.TextInput(attrs={"style": "width:6em"}),
+            "name_en": forms.TextInput(attrs={"style": "width:11em"}),
+            "sop": forms.Textarea(attrs={"rows": 2, "style": STEP_SOP_STYLE, "placeholder": "SOP 中文"}),
+            "sop_en": forms.Textarea(attrs={"rows": 2, "style": STEP_SOP_STYLE, "placeholder": "SOP English"}),
+        }
+
+    def clean_limit(self) -> str:
+        return check_limit(self.cleaned_data.get("limit", ""))
+
+
+class BaseStepFormSet(forms.BaseInlineFormSet):
+    def ordered_steps(self) -> list[dict[str, Any]]:
+        """The steps kept, in the order their numbers give (ties keep the rows' order), as service data."""
+        rows = []
+        for index, form in enumerate(self.forms):
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or not data.get("activity"):
+                continue
+            order = data.get("order")
+            rows.append((order if order is not None else 10_000 + index, index, form))
+        out = []
+        for _order, _index, form in sorted(rows, key=lambda r: (r[0], r[1])):
+            data = {name: form.cleaned_data.get(name) for name in StepForm.Meta.fields if name != "order"}
+            data["id"] = form.instance.pk
+            out.append(data)
+        return out
+
+
+StepFormSet = forms.inlineformset_factory(
+    Process, Step, form=StepForm, formset=BaseStepFormSet, extra=3, can_delete=True
+)
+
+
+class StepRaciForm(forms.Form):
+    step = forms.ModelChoiceField(label=_("Step"), queryset=Step.objects.none())
+    letter = forms.ChoiceField(label=_("RACI"), choices=StepRaci.Letter.choices)
+    person = forms.ModelChoiceField(label=_("Person"), queryset=Person.objects.filter(active=True), required=False)
+    position = forms.ModelChoiceField(label=_("Position"), queryset=Position.objects.all(), required=False)
+
+    def __init__(self, *args: Any, process: Process, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["step"].queryset = process.steps.order_by("order", "id")
+        self.fields["step"].label_from_instance = lambda s: f"{s.order}. {s.activity}"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if bool(data.get("person")) == bool(data.get("position")):
+            raise forms.ValidationError(_("Choose a person or a position."))
+        return data
