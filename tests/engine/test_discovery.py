@@ -49,6 +49,7 @@ def brute_force(traces: Sequence[Trace]) -> dict[str, Any]:
     events: Counter[str] = Counter()
     cases_with: dict[str, set[int]] = defaultdict(set)
     positions: dict[str, list[int]] = defaultdict(list)
+    relative: dict[str, list[float]] = defaultdict(list)
     variants: dict[tuple[str, ...], list[float]] = defaultdict(list)
     for i, trace in enumerate(traces):
         names = [a for a, _ in trace]
@@ -63,6 +64,7 @@ def brute_force(traces: Sequence[Trace]) -> dict[str, Any]:
             events[a] += 1
             if a not in cases_with or i not in cases_with[a]:
                 positions[a].append(k)
+                relative[a].append(k / (len(names) - 1) if len(names) > 1 else 0.0)
             cases_with[a].add(i)
         variants[tuple(names)].append(float(trace[-1][1] - trace[0][1]))
     return {
@@ -75,7 +77,10 @@ def brute_force(traces: Sequence[Trace]) -> dict[str, Any]:
             )
             for key, e in edges.items()
         },
-        "activities": {a: (events[a], len(cases_with[a]), sum(positions[a]) / len(positions[a])) for a in events},
+        "activities": {
+            a: (events[a], len(cases_with[a]), statistics.mean(positions[a]), statistics.mean(relative[a]))
+            for a in events
+        },
         "variants": {v: (len(d), len(d) / len(traces), statistics.median(d)) for v, d in variants.items()},
     }
 
@@ -83,7 +88,7 @@ def brute_force(traces: Sequence[Trace]) -> dict[str, Any]:
 def as_found(found: Discovery) -> dict[str, Any]:
     return {
         "edges": {(e.source, e.target): (e.count, e.cases, e.median_s, e.p90_s) for e in found.edges},
-        "activities": {a.name: (a.events, a.cases, a.position) for a in found.activities},
+        "activities": {a.name: (a.events, a.cases, a.position, a.relative_position) for a in found.activities},
         "variants": {v.activities: (v.cases, v.share, v.median_duration_s) for v in found.variants},
     }
 

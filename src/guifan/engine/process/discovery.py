@@ -33,13 +33,15 @@ Floats = NDArray[np.float64]
 
 @dataclass(frozen=True)
 class ActivityStats:
-    """One activity: its events, the cases it occurs in, and where it typically comes in a case (the mean
-    position of its first event in each case that has it, 0 for the first event)."""
+    """One activity: its events, the cases it occurs in, and where it typically comes in a case: the mean
+    position of its first event in each case that has it (0 for the first event), and the same relative to the
+    case's length (0 for the first event, 1 for the last; 0 in a case of one event)."""
 
     name: str
     events: int
     cases: int
     position: float
+    relative_position: float
 
 
 @dataclass(frozen=True)
@@ -130,10 +132,15 @@ def _activities(log: EventLog) -> tuple[ActivityStats, ...]:
     events = np.bincount(log.activity, minlength=n)
     first = _first_of_pair(log.case * n + log.activity)
     cases = np.bincount(log.activity[first], minlength=n)
-    position = (np.arange(log.n_events) - log.start_of)[first]
-    sums = np.bincount(log.activity[first], weights=position.astype(np.float64), minlength=n)
+    position = (np.arange(log.n_events) - log.start_of)[first].astype(np.float64)
+    last = (log.ends - log.starts)[log.case[first]].astype(np.float64)
+    relative = np.divide(position, last, out=np.zeros_like(position), where=last > 0)
+    sums = np.bincount(log.activity[first], weights=position, minlength=n)
+    relative_sums = np.bincount(log.activity[first], weights=relative, minlength=n)
     return tuple(
-        ActivityStats(name, int(events[i]), int(cases[i]), float(sums[i] / cases[i]))
+        ActivityStats(
+            name, int(events[i]), int(cases[i]), float(sums[i] / cases[i]), float(relative_sums[i] / cases[i])
+        )
         for i, name in enumerate(log.activities)
         if events[i]
     )

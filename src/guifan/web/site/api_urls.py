@@ -2,6 +2,7 @@ from rest_framework.routers import DefaultRouter
 
 from guifan.web.measure.api import DataSourceViewSet, EvaluationViewSet, ResultViewSet
 from guifan.web.org.api import OrgUnitViewSet, PersonViewSet
+from guifan.web.process.discovery_api import ProcessDiscoveryViewSet
 from guifan.web.standards.api import PackViewSet, StandardViewSet, VersionViewSet
 
 router = DefaultRouter()
@@ -13,5 +14,6 @@ router.register("results", ResultViewSet, basename="api-result")
 router.register("datasets", DataSourceViewSet, basename="api-dataset")
 router.register("org-units", OrgUnitViewSet, basename="api-org-unit")
 router.register("people", PersonViewSet, basename="api-person")
+router.register("process-discovery", ProcessDiscoveryViewSet, basename="api-process-discovery")
 
 urlpatterns = router.urls
