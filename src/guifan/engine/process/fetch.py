@@ -59,6 +59,7 @@ class Fetched:
     groups: pa.Table | None  # the ``by`` values of each case's first event
     open_cases: int  # cases of the period without a ``completed_by`` activity
     skipped: list[int] | None  # rows without case, activity or time, when the one query saw them all
+    records: Ints | None = None  # each event's row in the source file (``__record``)
 
     @cached_property
     def key_order(self) -> Ints:
@@ -192,7 +193,8 @@ class EventQuery:
         if self.spec.by:
             firsts = pa.array(log.starts)
             groups = pa.table({c: table.column(f"__g{i}").take(firsts) for i, c in enumerate(self.spec.by)})
-        return Fetched(log, text, groups, open_cases, skipped)
+        records = np.asarray(table.column("__rec").to_numpy(), dtype=np.int64)
+        return Fetched(log, text, groups, open_cases, skipped, records)
 
     def vocabulary(self) -> list[str]:
         """Every activity of the whole log (all periods, after ``where``)."""

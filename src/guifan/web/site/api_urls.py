@@ -4,6 +4,7 @@ from guifan.web.improvement.api import FindingViewSet
 from guifan.web.measure.api import DataSourceViewSet, EvaluationViewSet, ResultViewSet
 from guifan.web.org.api import OrgUnitViewSet, PersonViewSet
 from guifan.web.process.api import ProcessViewSet, StepViewSet
+from guifan.web.process.discovery_api import ProcessDiscoveryViewSet
 from guifan.web.quality.api import CharacteristicViewSet, ChartViewSet, ExclusionViewSet
 from guifan.web.service.api import CalendarViewSet
 from guifan.web.standards.api import PackViewSet, StandardViewSet, VersionViewSet
@@ -24,5 +25,6 @@ router.register("spc-charts", ChartViewSet, basename="api-spc-chart")
 router.register("spc-exclusions", ExclusionViewSet, basename="api-spc-exclusion")
 router.register("processes", ProcessViewSet, basename="api-process")
 router.register("process-steps", StepViewSet, basename="api-process-step")
+router.register("process-discovery", ProcessDiscoveryViewSet, basename="api-process-discovery")
 
 urlpatterns = router.urls

@@ -1,0 +1,205 @@
+"""Process discovery in the web app: who may see it, that its numbers are the engine's brute-force numbers, and
+that a case's page marks the event where a planted violation happened."""
+
+from __future__ import annotations
+
+import itertools
+import textwrap
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from guifan.engine import load_pack
+from guifan.engine.periods import parse_periods, zone
+from guifan.web.measure import services
+from guifan.web.measure.models import Result
+from guifan.web.standards.packs import import_pack
+
+from .conftest import client_for
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+ROLES = ("admin", "manager", "dept", "auditor", "staff", "readonly")
+
+PACK = """
+guifan: 1
+id: p2p
+title: {zh: 采购, en: Purchasing}
+timezone: Asia/Shanghai
+datasets:
+  events:
+    source: data/events.csv
+    key: event_id
+    time: at
+    columns: {event_id: string, case_id: string, activity: string, at: timestamp, who: string, role: string}
+standards:
+  - id: SV-001
+    title: {zh: 客服采购, en: Service purchasing}
+    category: process
+    owner: 客服部
+    version: "1.0"
+    effective: 2026-01-01
+    requirements:
+      - id: SV-001.1
+        text: {zh: 审批后下单，且审批人不是申请人, en: "Order after approval, approved by someone else"}
+        check: {kind: sequence, dataset: events, case: case_id, activity: activity, resource: who, role: role,
+                constraints: [{precedence: [approve, order]}, {different_resource: [request, approve]}]}
+  - id: IT-001
+    title: {zh: 信息部采购, en: IT purchasing}
+    category: process
+    owner: 信息技术部
+    version: "1.0"
+    effective: 2026-01-01
+    requirements:
+      - id: IT-001.1
+        text: {zh: 先申请, en: Requests come first}
+        check: {kind: sequence, dataset: events, case: case_id, activity: activity,
+                constraints: [{init: request}]}
+"""
+
+# Cases of October 2026: P1..P6 follow request → approve → order; P7 orders without approval (broken at its
+# 2nd event); P8 is approved by its requester (broken at its 2nd event); P9 has a rework loop.
+TRACES = {
+    **{f"P{i}": ["request", "approve", "order"] for i in range(1, 7)},
+    "P7": ["request", "order"],
+    "P8": ["request", "approve", "order"],
+    "P9": ["request", "approve", "request", "approve", "order"],
+}
+
+
+def _events() -> str:
+    lines = ["event_id,case_id,activity,at,who,role"]
+    ids = itertools.count(1)
+    for day, (case, trace) in enumerate(TRACES.items(), start=1):
+        for hour, activity in enumerate(trace):
+            who = "wang" if case == "P8" or activity == "request" else "zhao"
+            lines.append(f"{next(ids)},{case},{activity},2026-10-{day:02d} {9 + 2 * hour:02d}:00:00,{who},clerk")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture
+def evaluated(users: dict[str, Any], tmp_path: Path) -> dict[str, Result]:
+    folder = tmp_path / "pack"
+    (folder / "data").mkdir(parents=True)
+    (folder / "pack.yaml").write_text(textwrap.dedent(PACK).lstrip(), encoding="utf-8")
+    (folder / "data" / "events.csv").write_text(_events(), encoding="utf-8")
+    import_pack(users["admin"], load_pack(folder))
+    (evaluation,) = services.start(users["manager"], parse_periods("2026-10", zone("Asia/Shanghai")))
+    evaluation.refresh_from_db()
+    assert evaluation.state == "done", evaluation.error
+    return {r.requirement_code: r for r in evaluation.results.all()}
+
+
+def test_the_stored_result_is_what_discovery_judges(evaluated: dict[str, Result]) -> None:
+    result = evaluated["SV-001.1"]
+    assert (result.population, result.violations, result.violating_keys) == (9, 2, ["P7", "P8"])
+
+
+def _pages(results: dict[str, Result]) -> dict[str, tuple[int, ...]]:
+    inside, outside = results["SV-001.1"], results["IT-001.1"]
+    everyone, in_scope_only = (200,) * 6, (200, 200, 404, 200, 404, 200)
+    return {
+        reverse("process-index"): everyone,
+        reverse("process-discovery", args=["SV-001.1"]): everyone,
+        reverse("process-discovery", args=["IT-001.1"]): in_scope_only,
+        reverse("process-case", args=["SV-001.1"]) + "?case=P7": everyone,
+        reverse("process-case", args=["IT-001.1"]) + "?case=P7": in_scope_only,
+        f"/api/process-discovery/{inside.pk}/": everyone,
+        f"/api/process-discovery/{inside.pk}/graph/": everyone,
+        f"/api/process-discovery/{inside.pk}/case/?case=P8": everyone,
+        f"/api/process-discovery/{outside.pk}/": in_scope_only,
+        f"/api/process-discovery/{outside.pk}/graph/": in_scope_only,
+        f"/api/process-discovery/{outside.pk}/case/?case=P8": in_scope_only,
+        f"/api/process-discovery/{outside.pk}/variant-cases/?variant=x": (404,) * 6,
+    }
+
+
+def test_access_matrix(evaluated: dict[str, Result], users: dict[str, Any]) -> None:
+    clients = {role: client_for(users[role]) for role in ROLES}
+    for path, expected in _pages(evaluated).items():
+        got = tuple(clients[role].get(path).status_code for role in ROLES)
+        assert got == expected, path
+
+
+def test_anonymous_is_refused(evaluated: dict[str, Result]) -> None:
+    from django.test import Client
+
+    assert Client().get(reverse("process-index")).status_code == 302
+    assert Client().get(f"/api/process-discovery/{evaluated['SV-001.1'].pk}/graph/").status_code in (401, 403)
+
+
+def test_the_index_lists_only_the_sequence_requirements_in_scope(
+    evaluated: dict[str, Result], users: dict[str, Any]
+) -> None:
+    text = client_for(users["dept"]).get(reverse("process-index")).content.decode()
+    assert "SV-001.1" in text and "IT-001.1" not in text
+    listed = client_for(users["dept"]).get("/api/process-discovery/").json()["results"]
+    assert {r["requirement"] for r in listed} == {"SV-001.1"}
+
+
+def brute_force(
+    traces: dict[str, list[str]],
+) -> tuple[Counter[tuple[str | None, str | None]], Counter[tuple[str, ...]]]:
+    edges: Counter[tuple[str | None, str | None]] = Counter()
+    for trace in traces.values():
+        edges.update(itertools.pairwise([None, *trace, None]))
+    return edges, Counter(tuple(t) for t in traces.values())
+
+
+@pytest.mark.parametrize(
+    ("cases", "chosen"),
+    [("all", set(TRACES)), ("deviating", {"P7", "P8"}), ("conforming", set(TRACES) - {"P7", "P8"})],
+)
+def test_discovery_numbers_equal_the_brute_force(
+    evaluated: dict[str, Result], users: dict[str, Any], cases: str, chosen: set[str]
+) -> None:
+    result = evaluated["SV-001.1"]
+    body = client_for(users["auditor"]).get(f"/api/process-discovery/{result.pk}/graph/?cases={cases}").json()
+    edges, variants = brute_force({k: v for k, v in TRACES.items() if k in chosen})
+    assert {(e["source"], e["target"]): e["count"] for e in body["edges"]} == dict(edges)
+    assert {tuple(v["activities"]): v["cases"] for v in body["variants"]} == dict(variants)
+    assert body["cases"] == len(chosen) and body["deviating_cases"] == 2
+    approve_order = next(e for e in body["edges"] if (e["source"], e["target"]) == ("approve", "order"))
+    assert approve_order["median_s"] == 7200  # two hours between the events
+    page = client_for(users["auditor"]).get(reverse("process-discovery", args=["SV-001.1"]) + f"?cases={cases}")
+    assert page.status_code == 200 and "<svg" in page.content.decode()
+
+
+def test_a_variant_lists_its_cases_and_whether_they_conform(
+    evaluated: dict[str, Result], users: dict[str, Any]
+) -> None:
+    result = evaluated["SV-001.1"]
+    client = client_for(users["admin"])
+    top = client.get(f"/api/process-discovery/{result.pk}/graph/").json()["variants"][0]
+    assert top["activities"] == ["request", "approve", "order"] and (top["cases"], top["deviating"]) == (7, 1)
+    listed = client.get(f"/api/process-discovery/{result.pk}/variant-cases/?variant={top['id']}").json()
+    conforms = {c["case"]: c["conforms"] for c in listed["cases"]}
+    assert conforms == {**{f"P{i}": True for i in range(1, 7)}, "P8": False}
+    page = client.get(reverse("process-discovery", args=["SV-001.1"]) + f"?variant={top['id']}").content.decode()
+    assert "?evaluation=" in page and "case=P8" in page
+
+
+def test_the_case_page_marks_the_planted_violations(evaluated: dict[str, Result], users: dict[str, Any]) -> None:
+    result = evaluated["SV-001.1"]
+    client = client_for(users["staff"])
+    p7 = client.get(f"/api/process-discovery/{result.pk}/case/?case=P7").json()
+    assert [e["broken"] for e in p7["events"]] == [[], ["precedence(approve,order)"]]
+    p8 = client.get(f"/api/process-discovery/{result.pk}/case/?case=P8").json()
+    assert [e["broken"] for e in p8["events"]] == [[], ["different_resource(request,approve)"], []]
+    assert [e["resource"] for e in p8["events"]] == ["wang", "wang", "wang"]
+    assert p8["events"][1]["since_previous_s"] == 7200 and not p8["conforms"]
+    page = client.get(reverse("process-case", args=["SV-001.1"]) + "?case=P8").content.decode()
+    marked = page.split('id="event-1"')[1].split("</tr>")[0]
+    assert 'class="broke"' in marked and "different_resource(request,approve)" in marked
+    assert "different_resource" not in page.split('id="event-2"')[1].split("</tr>")[0]
+    assert client.get(reverse("process-case", args=["SV-001.1"]) + "?case=nope").status_code == 404
+
+
+def test_the_result_page_links_to_discovery_and_cases(evaluated: dict[str, Result], users: dict[str, Any]) -> None:
+    result = evaluated["SV-001.1"]
+    page = client_for(users["admin"]).get(reverse("result-detail", args=[result.pk])).content.decode()
+    assert reverse("process-discovery", args=["SV-001.1"]) in page
+    assert reverse("process-case", args=["SV-001.1"]) + f"?evaluation={result.evaluation_id}&amp;case=P7" in page
