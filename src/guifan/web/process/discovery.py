@@ -47,7 +47,7 @@ def result_for(user: Any, requirement: str, evaluation: str | int | None) -> Res
             results = results.filter(evaluation_id=int(str(evaluation)))
         except ValueError as exc:
             raise Http404 from exc
-    result = results.order_by("-evaluation__end", "-evaluation__created").first()
+    result = results.order_by("-evaluation__end", "-evaluation__start", "-evaluation__created").first()
     if result is None:
         raise Http404
     return result
@@ -62,8 +62,12 @@ def sequence_requirements(user: Any) -> list[dict[str, Any]]:
         .order_by("version__standard__code", "position")
     )
     latest: dict[str, Result] = {}
-    for r in sequence_results(user).select_related("evaluation").order_by("evaluation__end", "evaluation__created"):
-        latest[r.requirement_code] = r  # the last one wins: the latest period
+    for r in (
+        sequence_results(user)
+        .select_related("evaluation")
+        .order_by("evaluation__end", "evaluation__start", "evaluation__created")
+    ):
+        latest[r.requirement_code] = r  # the last one wins: the latest, shortest period
     rows = []
     for req in requirements:
         spec = req.check_spec or {}
@@ -82,7 +86,7 @@ def sequence_requirements(user: Any) -> list[dict[str, Any]]:
 def evaluations_of(user: Any, requirement: str) -> QuerySet[Result]:
     """The requirement's finished results the user may see, latest period first (for choosing a period)."""
     results = sequence_results(user).filter(requirement_code=requirement).select_related("evaluation")
-    return results.order_by("-evaluation__end", "-evaluation__created")
+    return results.order_by("-evaluation__end", "-evaluation__start", "-evaluation__created")
 
 
 def which_of(value: str | None) -> Which:
