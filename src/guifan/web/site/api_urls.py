@@ -1,7 +1,7 @@
 from rest_framework.routers import DefaultRouter
 
 from guifan.web.measure.api import DataSourceViewSet, EvaluationViewSet, ResultViewSet
-from guifan.web.org.api import OrgUnitViewSet, PersonViewSet
+from guifan.web.org.api import OrgUnitViewSet, PersonViewSet, PositionViewSet, RaciViewSet
 from guifan.web.standards.api import PackViewSet, StandardViewSet, VersionViewSet
 
 router = DefaultRouter()
@@ -13,5 +13,7 @@ router.register("results", ResultViewSet, basename="api-result")
 router.register("datasets", DataSourceViewSet, basename="api-dataset")
 router.register("org-units", OrgUnitViewSet, basename="api-org-unit")
 router.register("people", PersonViewSet, basename="api-person")
+router.register("positions", PositionViewSet, basename="api-position")
+router.register("raci", RaciViewSet, basename="api-raci")
 
 urlpatterns = router.urls
