@@ -105,3 +105,13 @@ def test_log_page_queries_do_not_grow_with_entries(
     client.get("/audit/")
     with django_assert_max_num_queries(12):
         client.get("/audit/")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_history_is_linked_only_where_it_opens(catalogue: Path, users: dict[str, Any], role: str) -> None:
+    client = client_for(users[role])
+    page = client.get("/standards/CS-001/")
+    version = page.context["version"]
+    trail = client.get(f"/audit/standards.standardversion/{version.pk}/")
+    linked = f'href="/audit/standards.standardversion/{version.pk}/"' in page.content.decode()
+    assert linked == (trail.status_code == 200) == (role in {"admin", "manager", "auditor", "readonly"})

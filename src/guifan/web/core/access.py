@@ -98,6 +98,11 @@ def can_assign_raci(user: Any, standard: Any) -> bool:
     return can_edit_unit(user, standard.owner_unit_id)
 
 
+def can_read_history(user: Any) -> bool:
+    """Read an object's audit trail (its History): those who see everything."""
+    return role_of(user) in SEE_ALL
+
+
 def can_read_audit_log(user: Any) -> bool:
     """Read the audit trail of any object and the whole audit log."""
     return role_of(user) in {Role.ADMIN, Role.AUDITOR}

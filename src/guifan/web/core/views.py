@@ -49,7 +49,7 @@ def _reviews_due(user: Any) -> list[StandardVersion]:
 
 @login_required
 def audit_trail(request: HttpRequest, object_type: str, object_id: str) -> HttpResponse:
-    if not (access.role_of(request.user) in access.SEE_ALL or access.can_admin(request.user)):
+    if not access.can_read_history(request.user):
         raise PermissionDenied
     entries = AuditEntry.objects.filter(object_type=object_type, object_id=object_id).select_related("actor")
     context = {"entries": auditlog.shown(list(entries[:500])), "object_type": auditlog.object_type_label(object_type)}
