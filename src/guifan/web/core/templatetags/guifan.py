@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 
 from guifan.engine.status import number, percent
 
@@ -39,6 +40,22 @@ def measured(value: float | None, unit: str = "share") -> str:
 @register.filter
 def status_label(status: str) -> str:
     return _(_LABELS.get(status, status))
+
+
+@register.filter
+def cycle(text: str | None) -> str:
+    """A review cycle as a pack writes it (``12mo``, ``2y``, ``6w``, ``30d``) in words of the reader's language."""
+    match = re.fullmatch(r"\s*(\d+)\s*(mo|y|w|d)\s*", text or "")
+    if not match:
+        return text or ""
+    n, unit = int(match[1]), match[2]
+    words = {
+        "d": ngettext("%(n)d day", "%(n)d days", n),
+        "w": ngettext("%(n)d week", "%(n)d weeks", n),
+        "mo": ngettext("%(n)d month", "%(n)d months", n),
+        "y": ngettext("%(n)d year", "%(n)d years", n),
+    }
+    return words[unit] % {"n": n}
 
 
 @register.filter
