@@ -83,3 +83,12 @@ def test_only_administrators_add_positions_or_delete(
 ) -> None:
     assert client_for(users[role]).post(path).status_code == 403
     assert OrgUnit.objects.filter(code="客服部").exists()
+
+
+def test_unit_page_links_the_units_around_it_within_scope(catalogue: Path, users: dict[str, Any], units: Any) -> None:
+    OrgUnit.objects.create(code="T1", name="客服一组", kind="team", parent=units["service"])
+    page = client_for(users["dept"]).get("/org/units/客服部/").content.decode()
+    assert 'href="/org/units/T1/"' in page
+    assert 'href="/org/units/U00/"' not in page  # the company is above the manager's scope
+    page = client_for(users["admin"]).get("/org/units/客服部/").content.decode()
+    assert 'href="/org/units/U00/"' in page

@@ -62,7 +62,10 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     units = OrgUnit.objects.all() if scope is None else OrgUnit.objects.filter(pk__in=scope)
     unit = access.get_or_404(units, code=code)
     people = Person.objects.filter(unit=unit).select_related("position", "user")
-    return render(request, "org/unit.html", {"unit": unit, "people": people})
+    children = units.filter(parent=unit).annotate(people=Count("person")).order_by("code")
+    parent = units.filter(pk=unit.parent_id).first()  # shown only when the user may see it
+    context = {"unit": unit, "people": people, "children": children, "parent": parent}
+    return render(request, "org/unit.html", context)
 
 
 def _org_manager_only(request: HttpRequest) -> None:
