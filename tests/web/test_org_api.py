@@ -82,17 +82,45 @@ def test_org_read_and_write_matrix(
     assert _send(client, "post", f"/api/{endpoint}/", body).status_code == (201 if role == "admin" else 403)
 
 
+def _free_pair(endpoint: str, units: dict[str, OrgUnit]) -> tuple[Any, Any]:
+    """Objects nothing depends on, one in the dept manager's scope (客服部) and one outside it (信息技术部)."""
+
+    def make(code: str, unit: OrgUnit) -> Any:
+        if endpoint == "org-units":
+            return OrgUnit.objects.create(code=code, name=code, kind="team", parent=unit)
+        if endpoint == "positions":
+            return Position.objects.create(code=code, name=code, unit=unit)
+        return Person.objects.create(code=code, name=code, unit=unit)
+
+    return make("FREE-IN", units["service"]), make("FREE-OUT", units["it"])
+
+
+@pytest.mark.parametrize("endpoint", ["org-units", "positions", "people"])
 @pytest.mark.parametrize("role", ROLES)
-def test_org_delete_matrix(org: dict[str, Any], users: dict[str, Any], units: dict[str, OrgUnit], role: str) -> None:
-    """Deleting a free team: administrators only; others 403 in scope, 404 out of scope."""
-    inside = OrgUnit.objects.create(code="T-IN", name="一组", kind="team", parent=units["service"])
-    outside = OrgUnit.objects.create(code="T-OUT", name="二组", kind="team", parent=units["it"])
+def test_org_delete_matrix(
+    org: dict[str, Any], users: dict[str, Any], units: dict[str, OrgUnit], endpoint: str, role: str
+) -> None:
+    """Deleting what nothing depends on: administrators only; others 403 in scope, 404 out of scope."""
+    inside, outside = _free_pair(endpoint, units)
     client = client_for(users[role])
-    got = (client.delete(f"/api/org-units/{inside.pk}/").status_code,
-           client.delete(f"/api/org-units/{outside.pk}/").status_code)  # fmt: skip
-    expected = (204, 204) if role == "admin" else WRITE[role]
-    assert got == expected
-    assert OrgUnit.objects.filter(code__in=["T-IN", "T-OUT"]).count() == (0 if role == "admin" else 2)
+    got = (client.delete(f"/api/{endpoint}/{inside.pk}/").status_code,
+           client.delete(f"/api/{endpoint}/{outside.pk}/").status_code)  # fmt: skip
+    assert got == ((204, 204) if role == "admin" else WRITE[role])
+    left = type(inside).objects.filter(code__in=["FREE-IN", "FREE-OUT"]).count()
+    assert left == (0 if role == "admin" else 2)
+    assert AuditEntry.objects.filter(action="delete").count() == (2 if role == "admin" else 0)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_org_put_matrix(org: dict[str, Any], users: dict[str, Any], units: dict[str, OrgUnit], role: str) -> None:
+    """PUT replaces every field; the same rules as PATCH."""
+    body = {"code": "P-CS", "name": "客服代表", "unit": units["service"].pk}
+    inside, outside = org["positions"]
+    client = client_for(users[role])
+    got = (_send(client, "put", f"/api/positions/{inside.pk}/", body).status_code,
+           _send(client, "put", f"/api/positions/{outside.pk}/", {**body, "code": "P-IT"}).status_code)  # fmt: skip
+    assert got == WRITE[role]
+    assert Position.objects.get(pk=inside.pk).name == ("客服代表" if role == "admin" else "客服专员")
 
 
 def test_lists_are_scoped_filtered_and_paged(org: dict[str, Any], users: dict[str, Any], units: Any) -> None:
