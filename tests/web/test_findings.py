@@ -53,7 +53,7 @@ def test_open_from_result_is_idempotent_while_open(results: dict[str, Result], u
     assert not created and again.pk == finding.pk
     other, created = services.open_from_result(users["manager"], result, source="signal", key="T1")
     assert created and other.pk != finding.pk and "T1" in other.title
-    assert AuditEntry.objects.filter(action="finding.open", object_id=str(finding.pk)).count() == 1
+    assert AuditEntry.objects.filter(action="open finding", object_id=str(finding.pk)).count() == 1
 
 
 @pytest.mark.parametrize(
@@ -122,7 +122,7 @@ def test_the_loop_actions_then_close(results: dict[str, Result], users: dict[str
     finding.refresh_from_db()
     assert finding.status == "acting" and finding.closed_at is None
     actions = set(AuditEntry.objects.filter(object_type="improvement.finding").values_list("action", flat=True))
-    assert actions == {"finding.open", "finding.edit", "finding.close", "finding.reopen"}
+    assert actions == {"open finding", "edit finding", "close finding", "reopen finding"}
 
 
 def test_manual_finding_and_list_scope(results: dict[str, Result], users: dict[str, Any]) -> None:

@@ -120,3 +120,21 @@ def test_review_cycle_is_validated(users: dict[str, Any], draft: Any) -> None:
     form = {"number": draft.number, "title": "A", "review_every": "12m", "lock_version": draft.lock_version}
     response = client_for(users["manager"]).post(f"/standards/CS-001/v/{draft.number}/edit/", form)
     assert "days, weeks, months or years" in response.content.decode()
+
+
+def test_dataset_page_shows_the_head_and_the_count(users: dict[str, Any], catalogue: Path) -> None:
+    client = client_for(users["manager"])
+    spec = "key: id\ncolumns: {id: string, score: {type: number, max: 5}}\n"
+    body = "id,score\n" + "".join(f"R{i},{i % 5}\n" for i in range(1, 1201))
+    upload = SimpleUploadedFile("scores.csv", body.encode("gb18030"))
+    assert client.post("/datasets/", {"name": "scores", "spec": spec, "file": upload}).status_code == 302
+    page = client_for(users["readonly"]).get("/datasets/scores/").content.decode()
+    assert "1,200 records; the first 50:" in page and "score (number)" in page
+    assert ">R50<" in page and ">R51<" not in page
+    DataSource.objects.filter(name="scores").update(
+        spec={"key": "id", "columns": {"score": {"type": "number", "max": 3}}}
+    )
+    page = client.get("/datasets/scores/").content.decode()
+    assert (
+        ".csv, row 5, column &#x27;score&#x27;: &#x27;4&#x27; is above the maximum 3" in page
+    )  # the stored name may vary

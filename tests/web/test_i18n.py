@@ -161,3 +161,13 @@ def test_login_page_follows_accept_language(language: str, expected: list[str], 
         assert text in page
     for text in absent:
         assert text not in page
+
+
+def test_review_cycles_read_in_words() -> None:
+    from django.utils import translation
+
+    from guifan.web.core.templatetags.guifan import cycle
+
+    assert (cycle("12mo"), cycle("1y"), cycle("2w"), cycle("bogus")) == ("12 months", "1 year", "2 weeks", "bogus")
+    with translation.override("zh-hans"):
+        assert (cycle("12mo"), cycle("30d")) == ("12 个月", "30 天")

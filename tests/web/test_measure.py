@@ -152,3 +152,15 @@ def test_sla_result_shows_the_what_if_curve(starter_dir: Path, users: dict[str, 
     result = Result.objects.get(requirement_code="CS-009.1")
     page = client_for(users["manager"]).get(f"/results/{result.pk}/").content.decode()
     assert 'id="curve-data"' in page and '"limit": "8h"' in page.replace("\\u0022", '"')
+
+
+def test_details_read_in_the_readers_language() -> None:
+    from django.utils import translation
+
+    from guifan.web.core.templatetags.guifan import details_table
+
+    details = {"violating_keys_truncated": False, "cases": [{"case": "C1", "cpk": 1.2}]}
+    assert "<th>more violating records not shown</th><td>no</td>" in str(details_table(details))
+    with translation.override("zh-hans"):
+        html = str(details_table(details))
+    assert "<th>案例</th>" in html and "<td>否</td>" in html and "<th>cpk</th>" in html

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from guifan.web.core.models import AuditEntry
-from guifan.web.org.models import OrgUnit, Person, Raci
+from guifan.web.org.models import OrgUnit, Person, Position, Raci
 
 from .conftest import client_for
 
@@ -55,3 +55,40 @@ def test_raci_on_a_standard(catalogue: Path, users: dict[str, Any], units: dict[
         "add RACI",
         "remove RACI",
     ]
+
+
+def test_admin_edits_positions_and_deletes_what_is_free(catalogue: Path, users: dict[str, Any], units: Any) -> None:
+    admin = client_for(users["admin"])
+    assert (
+        admin.post("/org/positions/new/", {"code": "P1", "name": "质检员", "unit": units["it"].pk}).status_code == 302
+    )
+    Person.objects.create(code="E1", name="张伟", unit=units["hr"])
+    refused = admin.post("/org/units/人力资源部/delete/", follow=True)
+    assert "cannot be deleted: it still has 1 people" in refused.content.decode()
+    assert admin.post("/org/positions/P1/delete/").status_code == 302
+    assert not Position.objects.filter(code="P1").exists()
+    empty = OrgUnit.objects.create(code="T1", name="空组", kind="team", parent=units["hr"])
+    assert admin.post("/org/units/T1/delete/").status_code == 302
+    assert not OrgUnit.objects.filter(pk=empty.pk).exists()
+    assert list(AuditEntry.objects.filter(action="delete").values_list("object_type", flat=True).order_by("id")) == [
+        "org.position",
+        "org.orgunit",
+    ]
+
+
+@pytest.mark.parametrize("role", ["manager", "dept", "auditor", "staff", "readonly"])
+@pytest.mark.parametrize("path", ["/org/positions/new/", "/org/units/客服部/delete/"])
+def test_only_administrators_add_positions_or_delete(
+    catalogue: Path, users: dict[str, Any], role: str, path: str
+) -> None:
+    assert client_for(users[role]).post(path).status_code == 403
+    assert OrgUnit.objects.filter(code="客服部").exists()
+
+
+def test_unit_page_links_the_units_around_it_within_scope(catalogue: Path, users: dict[str, Any], units: Any) -> None:
+    OrgUnit.objects.create(code="T1", name="客服一组", kind="team", parent=units["service"])
+    page = client_for(users["dept"]).get("/org/units/客服部/").content.decode()
+    assert 'href="/org/units/T1/"' in page
+    assert 'href="/org/units/U00/"' not in page  # the company is above the manager's scope
+    page = client_for(users["admin"]).get("/org/units/客服部/").content.decode()
+    assert 'href="/org/units/U00/"' in page

@@ -4,7 +4,9 @@ Scoping is by org unit: a department manager and staff see their unit and the un
 that belong to no unit, which apply company-wide); administrators, standards managers, auditors and read-only
 users see everything. Changes: administrators everything; standards managers the catalogue; department
 managers the standards of their units; auditors only audit records (they may open findings); staff and
-read-only users nothing but their own acknowledgements and the findings and actions they own.
+read-only users nothing but their own acknowledgements and the findings and actions they own. The
+organisation itself (org units, positions, people and their logins) is changed by administrators only;
+RACI assignments by whoever may edit the standard they belong to.
 """
 
 from __future__ import annotations
@@ -105,6 +107,26 @@ def can_manage_finding(user: Any, unit_id: int | None, owner_id: int | None = No
     if owner_id is not None and getattr(user, "pk", None) == owner_id and in_scope(user, unit_id):
         return True
     return can_edit_unit(user, unit_id)
+
+
+def can_manage_org(user: Any) -> bool:
+    """Add, change or delete org units, positions and people (and link people to logins)."""
+    return role_of(user) == Role.ADMIN
+
+
+def can_assign_raci(user: Any, standard: Any) -> bool:
+    """Add, change or remove the RACI assignments of a standard: whoever may edit the standard."""
+    return can_edit_unit(user, standard.owner_unit_id)
+
+
+def can_read_history(user: Any) -> bool:
+    """Read an object's audit trail (its History): those who see everything."""
+    return role_of(user) in SEE_ALL
+
+
+def can_read_audit_log(user: Any) -> bool:
+    """Read the audit trail of any object and the whole audit log."""
+    return role_of(user) in {Role.ADMIN, Role.AUDITOR}
 
 
 def can_admin(user: Any) -> bool:

@@ -17,4 +17,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "can_manage_catalogue": access.can_manage_catalogue(user),
         "can_run_evaluations": access.can_run_evaluations(user),
         "can_admin": access.can_admin(user),
+        "can_manage_org": access.can_manage_org(user),
+        "can_read_audit_log": access.can_read_audit_log(user),
+        "can_read_history": access.can_read_history(user),
     }

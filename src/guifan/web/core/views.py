@@ -7,11 +7,12 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from guifan.web.core import access
+from guifan.web.core import access, auditlog
 from guifan.web.core.models import AuditEntry
 from guifan.web.measure import queries
 from guifan.web.standards.models import StandardVersion, VersionStatus
@@ -64,7 +65,23 @@ def _open_findings(user: Any) -> dict[str, Any]:
 
 @login_required
 def audit_trail(request: HttpRequest, object_type: str, object_id: str) -> HttpResponse:
-    if not (access.role_of(request.user) in access.SEE_ALL or access.can_admin(request.user)):
+    if not access.can_read_history(request.user):
         raise PermissionDenied
     entries = AuditEntry.objects.filter(object_type=object_type, object_id=object_id).select_related("actor")
-    return render(request, "core/audit.html", {"entries": entries[:500], "object_type": object_type})
+    context = {"entries": auditlog.shown(list(entries[:500])), "object_type": auditlog.object_type_label(object_type)}
+    return render(request, "core/audit.html", context)
+
+
+@login_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    """Every audit entry, newest first, filtered by object type, actor, action and dates; auditors and
+    administrators only."""
+    if not access.can_read_audit_log(request.user):
+        raise PermissionDenied
+    form = auditlog.AuditFilterForm(request.GET or None)
+    entries = AuditEntry.objects.select_related("actor")
+    if form.is_bound and form.is_valid():
+        entries = form.filter(entries)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    context = {"form": form, "page": page, "entries": auditlog.shown(list(page.object_list))}
+    return render(request, "core/audit_log.html", context)

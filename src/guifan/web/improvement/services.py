@@ -72,7 +72,7 @@ def open_from_result(
         unit_id=result.unit_id_snapshot,
         opened_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    record(actor, "finding.open", finding, after=snapshot(finding))
+    record(actor, "open finding", finding, after=snapshot(finding))
     return finding, True
 
 
@@ -92,7 +92,7 @@ def open_manual(
         standard=standard, unit_id=unit_id, owner=owner, due=due,
         opened_by=actor if getattr(actor, "is_authenticated", False) else None,
     )  # fmt: skip
-    record(actor, "finding.open", finding, after=snapshot(finding))
+    record(actor, "open finding", finding, after=snapshot(finding))
     return finding
 
 
@@ -108,7 +108,7 @@ def update(actor: Any, finding: Finding, **changes: Any) -> Finding:
     for name, value in changes.items():
         setattr(finding, name, value)
     finding.save()
-    record(actor, "finding.edit", finding, before=before, after=snapshot(finding))
+    record(actor, "edit finding", finding, before=before, after=snapshot(finding))
     return finding
 
 
@@ -123,7 +123,7 @@ def add_action(actor: Any, finding: Finding, *, kind: str, description: str, own
     if finding.status == FindingStatus.OPEN:
         finding.status = FindingStatus.ACTING
         finding.save(update_fields=["status"])
-    record(actor, "action.add", action, after=snapshot(action))
+    record(actor, "add action", action, after=snapshot(action))
     return action
 
 
@@ -142,7 +142,7 @@ def complete_action(actor: Any, action: Action, *, outcome: str) -> Action:
     before = snapshot(action)
     action.done_at, action.done_by, action.outcome = timezone.now(), actor, outcome.strip()
     action.save()
-    record(actor, "action.done", action, before=before, after=snapshot(action))
+    record(actor, "complete action", action, before=before, after=snapshot(action))
     return action
 
 
@@ -160,7 +160,7 @@ def close(actor: Any, finding: Finding, *, note: str) -> Finding:
     finding.status, finding.closed_at, finding.closed_by = FindingStatus.CLOSED, timezone.now(), actor
     finding.closure_note = note.strip()
     finding.save()
-    record(actor, "finding.close", finding, before=before, after=snapshot(finding))
+    record(actor, "close finding", finding, before=before, after=snapshot(finding))
     return finding
 
 
@@ -177,5 +177,5 @@ def reopen(actor: Any, finding: Finding, *, reason: str) -> Finding:
     finding.closed_at, finding.closed_by = None, None
     finding.description = f"{finding.description}\n\n{_('Reopened')}: {reason.strip()}".strip()
     finding.save()
-    record(actor, "finding.reopen", finding, before=before, after=snapshot(finding))
+    record(actor, "reopen finding", finding, before=before, after=snapshot(finding))
     return finding

@@ -6,7 +6,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from guifan.engine.datasets import load_dataset, probe_schema
+from guifan.engine.datasets.preview import preview_dataset
 from guifan.engine.pack.dataset import DatasetSpec
 from guifan.engine.periods import Period
 from guifan.engine.records import RecordPage, violating_records
@@ -26,20 +26,14 @@ def page(result: Result, *, limit: int | None, offset: int) -> RecordPage:
 
 
 def preview(dataset: DataSource, *, limit: int) -> RecordPage:
-    """The first rows and the columns (with their types) of a registered dataset."""
-    import duckdb
+    """The first rows and the columns (with their types) of a registered dataset, and its record count.
 
+    Only the head of the file is read and typed (as a load would type it); the count is read without converting
+    any value (Parquet: its footer), so a large dataset's page stays fast (see benchmarks/preview.py)."""
     spec = DatasetSpec.model_validate({**dataset.spec, "source": dataset.path})
-    schema = probe_schema(dataset.name, spec, Path("/"))
-    con = duckdb.connect(":memory:")
-    try:
-        loaded = load_dataset(con, "preview", dataset.name, spec, Path("/"), Catalogue.current().timezone)
-        table = con.sql(f"SELECT * FROM preview LIMIT {int(limit)}").to_arrow_table()
-    finally:
-        con.close()
-    columns = [f"{c} ({schema.columns.get(c, '')})" for c in table.column_names]
-    rows = [tuple(r.values()) for r in table.to_pylist()]
-    return RecordPage(dataset.name, columns, rows, loaded.rows)
+    shown = preview_dataset(dataset.name, spec, Path("/"), Catalogue.current().timezone, limit)
+    columns = [f"{c} ({shown.schema.columns.get(c, '')})" for c in shown.columns]
+    return RecordPage(dataset.name, columns, shown.rows, shown.records)
 
 
 def sla_curve(result: Result) -> dict[str, Any]:

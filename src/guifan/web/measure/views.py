@@ -83,7 +83,7 @@ def result_detail(request: HttpRequest, pk: int) -> HttpResponse:
         except InputError as exc:
             context["records_error"] = str(exc)
     history = visible_results(request.user).filter(requirement_code=result.requirement_code, evaluation__state="done")
-    context["history"] = history.select_related("evaluation").order_by("evaluation__end", "evaluation__start")[:36]
+    context["history"] = history.select_related("evaluation").order_by("evaluation__end", "-evaluation__start")[:36]
     return render(request, "measure/result.html", context)
 
 

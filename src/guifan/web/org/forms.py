@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from guifan.web.org.models import OrgUnit, Person, Raci
+from guifan.web.org.models import OrgUnit, Person, Position, Raci
 
 
 class OrgUnitForm(forms.ModelForm):
@@ -27,3 +27,9 @@ class RaciForm(forms.Form):
         if not data.get("person"):
             raise forms.ValidationError(_("Choose a person."))
         return data
+
+
+class PositionForm(forms.ModelForm):
+    class Meta:
+        model = Position
+        fields = ("code", "name", "unit")

@@ -8,16 +8,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from guifan.web.core import access
 from guifan.web.org import services
-from guifan.web.org.forms import OrgUnitForm, PersonForm, RaciForm
+from guifan.web.org.forms import OrgUnitForm, PersonForm, PositionForm, RaciForm
 from guifan.web.org.integrity import raci_findings
-from guifan.web.org.models import OrgUnit, Person
+from guifan.web.org.models import OrgUnit, Person, Position
 from guifan.web.process.views import visible_processes
 from guifan.web.standards.views import visible_standards
 
@@ -47,8 +47,13 @@ def org_home(request: HttpRequest) -> HttpResponse:
     units = OrgUnit.objects.annotate(people=Count("person")).order_by("code")
     if scope is not None:
         units = units.filter(pk__in=scope)
-    findings = raci_findings(visible_standards(request.user), processes=visible_processes(request.user))
-    context: dict[str, Any] = {"tree": _tree(list(units)), "findings": findings}
+    positions = Position.objects.filter(access.scope_filter(request.user, "unit")).select_related("unit")
+    positions = positions.annotate(holders=Count("person")).order_by("code")
+    context: dict[str, Any] = {
+        "tree": _tree(list(units)),
+        "positions": positions,
+        "findings": raci_findings(visible_standards(request.user), processes=visible_processes(request.user)),
+    }
     return render(request, "org/home.html", context)
 
 
@@ -58,29 +63,44 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     units = OrgUnit.objects.all() if scope is None else OrgUnit.objects.filter(pk__in=scope)
     unit = access.get_or_404(units, code=code)
     people = Person.objects.filter(unit=unit).select_related("position", "user")
-    return render(request, "org/unit.html", {"unit": unit, "people": people})
+    children = units.filter(parent=unit).annotate(people=Count("person")).order_by("code")
+    parent = units.filter(pk=unit.parent_id).first()  # shown only when the user may see it
+    context = {"unit": unit, "people": people, "children": children, "parent": parent}
+    return render(request, "org/unit.html", context)
 
 
-def _admin_only(request: HttpRequest) -> None:
-    if not access.can_admin(request.user):
+def _org_manager_only(request: HttpRequest) -> None:
+    if not access.can_manage_org(request.user):
         raise PermissionDenied
+
+
+EDITED: dict[str, tuple[type[Any], type[Any], str]] = {
+    "unit": (OrgUnit, OrgUnitForm, "org unit"),
+    "person": (Person, PersonForm, "person"),
+    "position": (Position, PositionForm, "position"),
+}
 
 
 @login_required
 def unit_edit(request: HttpRequest, code: str | None = None) -> HttpResponse:
-    _admin_only(request)
-    instance = access.get_or_404(OrgUnit.objects.all(), code=code) if code else OrgUnit()
-    return _edit(request, OrgUnitForm(request.POST or None, instance=instance), _("Org unit"))
+    return _edit(request, "unit", code, _("Org unit"))
 
 
 @login_required
 def person_edit(request: HttpRequest, code: str | None = None) -> HttpResponse:
-    _admin_only(request)
-    instance = access.get_or_404(Person.objects.all(), code=code) if code else Person()
-    return _edit(request, PersonForm(request.POST or None, instance=instance), _("Person"))
+    return _edit(request, "person", code, _("Person"))
 
 
-def _edit(request: HttpRequest, form: Any, title: str) -> HttpResponse:
+@login_required
+def position_edit(request: HttpRequest, code: str | None = None) -> HttpResponse:
+    return _edit(request, "position", code, _("Position"))
+
+
+def _edit(request: HttpRequest, kind: str, code: str | None, title: str) -> HttpResponse:
+    _org_manager_only(request)
+    model, form_class, _name = EDITED[kind]
+    instance = access.get_or_404(model.objects.all(), code=code) if code else model()
+    form = form_class(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         try:
             obj = services.save(request.user, form)
@@ -88,9 +108,31 @@ def _edit(request: HttpRequest, form: Any, title: str) -> HttpResponse:
             form.add_error(None, exc)
         else:
             messages.success(request, _("Saved."))
-            unit = obj if isinstance(obj, OrgUnit) else obj.unit
-            return redirect("org-unit", code=unit.code) if unit else redirect("org-home")
-    return render(request, "org/edit.html", {"form": form, "title": title})
+            return _after(obj)
+    context = {"form": form, "title": title, "kind": kind, "instance": instance}
+    return render(request, "org/edit.html", context)
+
+
+def _after(obj: Any) -> HttpResponse:
+    unit = obj if isinstance(obj, OrgUnit) else obj.unit
+    return redirect("org-unit", code=unit.code) if unit else redirect("org-home")
+
+
+@login_required
+@require_POST
+def delete(request: HttpRequest, kind: str, code: str) -> HttpResponse:
+    _org_manager_only(request)
+    if kind not in EDITED:
+        raise Http404
+    obj = access.get_or_404(EDITED[kind][0].objects.all(), code=code)
+    parent = obj.parent if isinstance(obj, OrgUnit) else obj.unit
+    try:
+        services.delete(request.user, obj)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(f"org-{kind}-edit", code=code)
+    messages.success(request, _("Deleted %(object)s.") % {"object": obj})
+    return redirect("org-unit", code=parent.code) if parent else redirect("org-home")
 
 
 @login_required

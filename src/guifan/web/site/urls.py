@@ -17,6 +17,7 @@ urlpatterns = [
         name="password_change",
     ),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("audit/", core_views.audit_log, name="audit-log"),
     path("audit/<str:object_type>/<str:object_id>/", core_views.audit_trail, name="audit"),
     path("standards/", include("guifan.web.standards.urls")),
     path("org/", include("guifan.web.org.urls")),

@@ -69,6 +69,7 @@ def standard_detail(request: HttpRequest, code: str) -> HttpResponse:
         "can_edit": access.can_edit_unit(request.user, standard.owner_unit_id),
         "can_approve": access.can_manage_catalogue(request.user),
         "acknowledged": shown is not None and shown.acknowledgements.filter(user=request.user).exists(),
+        "can_assign_raci": access.can_assign_raci(request.user, standard),
         "raci": standard.raci.select_related("person", "position"),
         "raci_form": RaciForm(),
         "attachments": shown.attachments.all() if shown else [],

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 
 from guifan.engine.status import number, percent
 
@@ -39,6 +40,22 @@ def measured(value: float | None, unit: str = "share") -> str:
 @register.filter
 def status_label(status: str) -> str:
     return _(_LABELS.get(status, status))
+
+
+@register.filter
+def cycle(text: str | None) -> str:
+    """A review cycle as a pack writes it (``12mo``, ``2y``, ``6w``, ``30d``) in words of the reader's language."""
+    match = re.fullmatch(r"\s*(\d+)\s*(mo|y|w|d)\s*", text or "")
+    if not match:
+        return text or ""
+    n, unit = int(match[1]), match[2]
+    words = {
+        "d": ngettext("%(n)d day", "%(n)d days", n),
+        "w": ngettext("%(n)d week", "%(n)d weeks", n),
+        "mo": ngettext("%(n)d month", "%(n)d months", n),
+        "y": ngettext("%(n)d year", "%(n)d years", n),
+    }
+    return words[unit] % {"n": n}
 
 
 @register.filter
@@ -77,6 +94,75 @@ def query_with(request: Any, **changes: Any) -> str:
 
 _MAX_ROWS = 50
 
+# The words of kinds' details a reader sees (statistical symbols such as cpk, ucl or p95 are kept as they are).
+_DETAIL_LABELS = {
+    "activations": gettext_lazy("activations"),
+    "activity": gettext_lazy("activity"),
+    "at_risk": gettext_lazy("at risk"),
+    "breached": gettext_lazy("breached"),
+    "breaches": gettext_lazy("breaches"),
+    "breaches_by_limit": gettext_lazy("breaches by limit"),
+    "calendar": gettext_lazy("calendar"),
+    "capability": gettext_lazy("capability"),
+    "case": gettext_lazy("case"),
+    "cases": gettext_lazy("cases"),
+    "category": gettext_lazy("category"),
+    "center": gettext_lazy("center line"),
+    "characteristics": gettext_lazy("characteristics"),
+    "chart": gettext_lazy("chart"),
+    "charts": gettext_lazy("charts"),
+    "charts_truncated": gettext_lazy("more charts not shown"),
+    "constraint": gettext_lazy("constraint"),
+    "constraints": gettext_lazy("constraints"),
+    "count": gettext_lazy("count"),
+    "cumulative": gettext_lazy("cumulative"),
+    "defects": gettext_lazy("defects"),
+    "deviations": gettext_lazy("deviations"),
+    "event": gettext_lazy("event"),
+    "events": gettext_lazy("events"),
+    "excluded": gettext_lazy("excluded"),
+    "expired": gettext_lazy("expired"),
+    "fulfilled": gettext_lazy("fulfilled"),
+    "fulfilment": gettext_lazy("fulfilment"),
+    "group": gettext_lazy("group"),
+    "hours": gettext_lazy("hours"),
+    "judged": gettext_lazy("judged"),
+    "key": gettext_lazy("key"),
+    "keys": gettext_lazy("keys"),
+    "keys_truncated": gettext_lazy("more keys not shown"),
+    "limit": gettext_lazy("limit"),
+    "limits_from": gettext_lazy("limits from"),
+    "mean": gettext_lazy("mean"),
+    "meeting_target": gettext_lazy("meeting the target"),
+    "meets_target": gettext_lazy("meets the target"),
+    "open": gettext_lazy("open"),
+    "open_cases": gettext_lazy("open cases"),
+    "opportunities": gettext_lazy("opportunities"),
+    "pareto": gettext_lazy("Pareto"),
+    "pending": gettext_lazy("pending"),
+    "percentiles": gettext_lazy("percentiles"),
+    "phase": gettext_lazy("phase"),
+    "points": gettext_lazy("points"),
+    "population": gettext_lazy("population"),
+    "rule": gettext_lazy("rule"),
+    "rules": gettext_lazy("rules"),
+    "share": gettext_lazy("share"),
+    "signals": gettext_lazy("signals"),
+    "signals_total": gettext_lazy("signals in all"),
+    "time": gettext_lazy("time"),
+    "units": gettext_lazy("units"),
+    "value": gettext_lazy("value"),
+    "violating_keys": gettext_lazy("violating records"),
+    "violating_keys_truncated": gettext_lazy("more violating records not shown"),
+    "violations": gettext_lazy("violations"),
+    "within": gettext_lazy("within the limit"),
+    "zero_defects": gettext_lazy("zero defects"),
+}
+
+
+def _label(key: Any) -> str:
+    return escape(str(_DETAIL_LABELS.get(key, key)))
+
 
 def _cell(value: Any, depth: int) -> str:
     if isinstance(value, dict):
@@ -87,24 +173,27 @@ def _cell(value: Any, depth: int) -> str:
         shown = ", ".join(str(v) for v in value[:_MAX_ROWS])
         more = f" … ({len(value)})" if len(value) > _MAX_ROWS else ""
         return escape(shown + more)
+    if isinstance(value, bool):
+        return escape(_("yes") if value else _("no"))
     if isinstance(value, float):
         return escape(number(value))
     return escape("—" if value is None else str(value))
 
 
 def _mapping(data: dict[str, Any], depth: int) -> str:
-    rows = "".join(f"<tr><th>{escape(str(k))}</th><td>{_cell(v, depth)}</td></tr>" for k, v in data.items())
+    rows = "".join(f"<tr><th>{_label(k)}</th><td>{_cell(v, depth)}</td></tr>" for k, v in data.items())
     return f'<table class="data details">{rows}</table>'
 
 
 def _records(items: list[dict[str, Any]], depth: int) -> str:
     columns = list(dict.fromkeys(k for item in items[:_MAX_ROWS] for k in item))
-    head = "".join(f"<th>{escape(str(c))}</th>" for c in columns)
+    head = "".join(f"<th>{_label(c)}</th>" for c in columns)
     body = "".join(
         "<tr>" + "".join(f"<td>{_cell(item.get(c), depth)}</td>" for c in columns) + "</tr>"
         for item in items[:_MAX_ROWS]
     )
-    more = f'<p class="sub">… {len(items) - _MAX_ROWS} more</p>' if len(items) > _MAX_ROWS else ""
+    hidden = _("%(n)d more not shown") % {"n": len(items) - _MAX_ROWS}
+    more = f'<p class="sub">… {escape(hidden)}</p>' if len(items) > _MAX_ROWS else ""
     return f'<table class="data details"><tr>{head}</tr>{body}</table>{more}'
 
 
