@@ -171,3 +171,15 @@ def test_review_cycles_read_in_words() -> None:
     assert (cycle("12mo"), cycle("1y"), cycle("2w"), cycle("bogus")) == ("12 months", "1 year", "2 weeks", "bogus")
     with translation.override("zh-hans"):
         assert (cycle("12mo"), cycle("30d")) == ("12 个月", "30 天")
+
+
+def test_result_messages_follow_the_page_language() -> None:
+    from django.utils import translation
+
+    from guifan.web.core.templatetags.guifan import result_message
+
+    message = "98.8% of records comply (2,818 of 2,851 fail), target >= 95%"
+    with translation.override("zh-hans"):
+        assert result_message(message) == "98.8% 的记录符合要求（2,851 个中 2,818 个不达标），目标 >= 95%"
+    with translation.override("en"):
+        assert result_message(message) == message

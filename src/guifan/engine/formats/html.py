@@ -33,6 +33,7 @@ from guifan.engine.formats.common import (
     warning_lines,
     word,
 )
+from guifan.engine.messages import localise
 from guifan.engine.results import STATUSES, Evaluation, Result, Status
 from guifan.engine.status import percent
 
@@ -274,7 +275,7 @@ def _requirement_rows(r: Result, language: str) -> str:
         f'<td class="num">{_e(r.target or DASH)}</td>',
         f'<td class="num">{count_text(r.population)}</td>',
         f'<td class="num">{count_text(r.violations)}</td>',
-        f'<td class="msg">{_e(r.message) or DASH}</td>',
+        f'<td class="msg">{_e(localise(r.message, language)) or DASH}</td>',
     ]
     row = f'<tr class="req s-{r.status}">{"".join(cells)}</tr>'
     extra = _groups(r, language) + _keys(r, language)
@@ -326,7 +327,7 @@ def _trend(evaluations: Sequence[Evaluation], language: str) -> str:
                 cells.append("<td></td>")
                 continue
             shown = SYMBOLS[r.status] if not measured(r) else f"{SYMBOLS[r.status]} {value_text(r.value, r.unit)}"
-            tip = f"{status_label(r.status, language)}: {r.message}"
+            tip = f"{status_label(r.status, language)}: {localise(r.message, language)}"
             cells.append(f'<td class="cell s-{r.status}" title="{_e(tip)}">{_e(shown)}</td>')
         rows.append(f"<tr>{''.join(cells)}</tr>")
     return (

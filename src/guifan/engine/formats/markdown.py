@@ -28,6 +28,7 @@ from guifan.engine.formats.common import (
     warning_lines,
     word,
 )
+from guifan.engine.messages import localise
 from guifan.engine.results import STATUSES, Evaluation, Result, Status
 from guifan.engine.status import percent
 from guifan.engine.values import text_in
@@ -133,7 +134,7 @@ def _standard(block: StandardBlock, language: str, level: int) -> list[str]:
             escape(r.target or DASH),
             count_text(r.population),
             count_text(r.violations),
-            escape(r.message) or DASH,
+            escape(localise(r.message, language)) or DASH,
         ]
         for r in block.results
     ]

@@ -42,6 +42,7 @@ from guifan.engine.formats.common import (
     warning_lines,
     word,
 )
+from guifan.engine.messages import localise
 from guifan.engine.results import STATUSES, Evaluation, Result, Status
 from guifan.engine.status import percent
 from guifan.engine.values import text_in
@@ -195,7 +196,7 @@ def _message_cell(result: Result, language: str) -> Text:
     text = text_in(result.text)
     cell = Text(text) if text else Text()
     if result.message:
-        cell.append(("\n" if text else "") + result.message, style="dim" if text else "")
+        cell.append(("\n" if text else "") + localise(result.message, language), style="dim" if text else "")
     if not cell.plain:
         cell = Text(DASH)
     groups = problem_groups(result)

@@ -9,9 +9,10 @@ from typing import Any
 from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext_lazy, gettext_noop, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 
+from guifan.engine.messages import localise
 from guifan.engine.status import number, percent
 
 register = template.Library()
@@ -204,3 +205,10 @@ def details_table(details: dict[str, Any] | None) -> SafeString:
     if not details:
         return mark_safe("")
     return mark_safe(_mapping(details, 0))  # noqa: S308 - built from escaped parts only
+
+
+@register.filter
+def result_message(message: str | None) -> str:
+    """A result's message (stored as the engine writes it, in English) in the page's language."""
+    language = "zh" if (get_language() or "").startswith("zh") else "en"
+    return localise(message or "", language)
