@@ -156,3 +156,30 @@ def test_definition_without_log_or_in_review(linked: dict[str, Process], users: 
     standards.submit(users["manager"], draft)
     page = client_for(users["admin"]).post("/process/definitions/SVC/check/", _new("SVC")).content.decode()
     assert "CS-001 has a version in review" in page
+
+
+def test_definition_page_shows_the_steps_in_the_log(linked: dict[str, Process], users: dict[str, Any]) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from guifan.web.measure.models import Evaluation
+    from guifan.web.process.reality import reality
+
+    found = reality(linked["svc"])
+    assert found is not None and found.period == "" and found.cases == 2  # no evaluation yet: the whole log
+    rows = found.rows
+    assert [(a, r.stat.cases) for a, r in rows.items()] == [("登记", 2), ("处理", 2), ("审核", 1), ("关闭", 2)]
+    # 处理 came 1 h and 9 h after 登记: median 5 h over its 4 h limit, one case of two within it
+    assert rows["处理"].stat.median_seconds == 5 * 3600 and rows["处理"].late and rows["处理"].median == "5.0 h"
+    assert rows["处理"].stat.within_limit == 1 and not rows["审核"].late
+    sh = ZoneInfo("Asia/Shanghai")
+    for month in (9, 10):
+        Evaluation.objects.create(label=f"2026-{month:02d}", start=datetime(2026, month, 1, tzinfo=sh),
+                                  end=datetime(2026, month + 1, 1, tzinfo=sh), state="done")  # fmt: skip
+    page = client_for(users["staff"]).get("/process/definitions/SVC/").content.decode()
+    assert "2026-10 (the latest evaluated period): 2 cases began" in page and "50.0% within the limit" in page
+    Evaluation.objects.filter(label="2026-10").update(state="failed")
+    assert reality(linked["svc"]).cases == 0  # type: ignore[union-attr]  # September: none began
+    Process.objects.filter(code="SVC").update(dataset="missing")
+    page = client_for(users["staff"]).get("/process/definitions/SVC/").content.decode()
+    assert "The event log missing is not registered." in page

@@ -19,6 +19,7 @@ from guifan.web.process import checkspec, services
 from guifan.web.process.diagram import process_svg
 from guifan.web.process.forms import ProcessForm, SequenceCheckForm, StepFormSet, StepRaciForm
 from guifan.web.process.models import Process, StepRaci
+from guifan.web.process.reality import as_context, reality
 
 
 def visible_processes(user: Any) -> QuerySet[Process]:
@@ -51,8 +52,10 @@ def definition_list(request: HttpRequest) -> HttpResponse:
 def definition_detail(request: HttpRequest, code: str) -> HttpResponse:
     process = _process(request, code)
     steps = list(process.steps.select_related("responsible").prefetch_related("raci__person", "raci__position"))
+    found = reality(process)
     context = {
         "process": process, "steps": steps, "svg": process_svg(process),
+        "reality": found, "step_rows": as_context(found, steps),
         "can_edit": access.can_edit_unit(request.user, process.owner_unit_id),
         "raci_form": StepRaciForm(process=process),
     }  # fmt: skip
