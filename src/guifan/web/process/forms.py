@@ -96,15 +96,19 @@ class StepRaciForm(forms.Form):
         return data
 
 
+SHORT_TEXT = {"rows": 2, "style": "height:4.5em;min-height:0"}
+
+
 class SequenceCheckForm(forms.Form):
     """Where the check written from a definition goes: a new requirement, or an existing sequence requirement
     whose check it replaces."""
 
-    check_yaml = forms.CharField(label=_("Check (YAML)"), widget=forms.Textarea(attrs={"class": "mono", "rows": 24}))
+    check_yaml = forms.CharField(label=_("Check (YAML)"), widget=forms.Textarea(
+        attrs={"class": "mono", "rows": 24, "style": "height:46em"}))  # fmt: skip
     replace = forms.ChoiceField(label=_("Put it"), required=False)
     code = forms.CharField(label=_("Requirement code"), max_length=64, required=False)
-    text = forms.CharField(label=_("Text (中文)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    text_en = forms.CharField(label=_("Text (English)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    text = forms.CharField(label=_("Text (中文)"), required=False, widget=forms.Textarea(attrs=SHORT_TEXT))
+    text_en = forms.CharField(label=_("Text (English)"), required=False, widget=forms.Textarea(attrs=SHORT_TEXT))
     severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices, initial=Severity.MAJOR)
 
     def __init__(self, *args: Any, replaceable: list[tuple[str, str]], **kwargs: Any) -> None:
