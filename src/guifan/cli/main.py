@@ -286,9 +286,11 @@ _add_web_commands()
 
 def _add_calendar_commands() -> None:
     from guifan.cli.calendar import calendar
+    from guifan.cli.process import process
     from guifan.cli.sla import sla_curve
 
     cli.add_command(calendar)
+    cli.add_command(process)
     cli.add_command(sla_curve)
 
 

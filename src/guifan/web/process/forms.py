@@ -11,7 +11,7 @@ from guifan.web.core import access
 from guifan.web.org.models import OrgUnit, Person, Position
 from guifan.web.process.models import Process, Step, StepRaci
 from guifan.web.process.services import check_limit
-from guifan.web.standards.models import Standard
+from guifan.web.standards.models import Severity, Standard
 
 
 class ProcessForm(forms.ModelForm):
@@ -93,4 +93,34 @@ class StepRaciForm(forms.Form):
         data = super().clean() or {}
         if bool(data.get("person")) == bool(data.get("position")):
             raise forms.ValidationError(_("Choose a person or a position."))
+        return data
+
+
+SHORT_TEXT = {"rows": 2, "style": "height:4.5em;min-height:0"}
+
+
+class SequenceCheckForm(forms.Form):
+    """Where the check written from a definition goes: a new requirement, or an existing sequence requirement
+    whose check it replaces."""
+
+    check_yaml = forms.CharField(label=_("Check (YAML)"), widget=forms.Textarea(
+        attrs={"class": "mono", "rows": 24, "style": "height:46em"}))  # fmt: skip
+    replace = forms.ChoiceField(label=_("Put it"), required=False)
+    code = forms.CharField(label=_("Requirement code"), max_length=64, required=False)
+    text = forms.CharField(label=_("Text (中文)"), required=False, widget=forms.Textarea(attrs=SHORT_TEXT))
+    text_en = forms.CharField(label=_("Text (English)"), required=False, widget=forms.Textarea(attrs=SHORT_TEXT))
+    severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices, initial=Severity.MAJOR)
+
+    def __init__(self, *args: Any, replaceable: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", _("as a new requirement"))]
+        choices += [(code, _("replacing the check of %(r)s") % {"r": label}) for code, label in replaceable]
+        self.fields["replace"].choices = choices
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("replace"):
+            for name in ("code", "text"):
+                if not (data.get(name) or "").strip():
+                    self.add_error(name, _("A new requirement needs this."))
         return data

@@ -160,3 +160,60 @@ def remove_step_raci(actor: Any, assignment: StepRaci) -> None:
     record(actor, "remove step RACI", step.process, before={"step": step.activity, "letter": assignment.letter,
                                                            "holder": assignment.holder})  # fmt: skip
     assignment.delete()
+
+
+@transaction.atomic
+def add_sequence_check(
+    actor: Any,
+    process: Process,
+    check_yaml: str,
+    *,
+    replace: str = "",
+    code: str = "",
+    text: str = "",
+    text_en: str = "",
+    severity: str = "major",
+) -> Any:
+    """Put the check written from the definition into a draft of the process's standard, starting the draft
+    if needed: as a new requirement, or as the check of the draft's sequence requirement ``replace``.
+
+    The check is validated as the requirement form validates it (the engine's own model, the CLI's messages);
+    on any refusal nothing is written, not even the draft.
+    """
+    from guifan.web.standards import services as standards
+    from guifan.web.standards.forms import RequirementForm
+    from guifan.web.standards.models import Requirement
+
+    standard = process.standard
+    if standard is None:
+        raise ValidationError(_("Link the process to a standard first: the check becomes one of its requirements."))
+    version = standards.open_draft(actor, standard)
+    if replace:
+        requirement = version.requirements.filter(code=replace).first()
+        if requirement is None or (requirement.check_spec or {}).get("kind") != "sequence":
+            raise ValidationError(_("%(v)s %(n)s has no sequence requirement %(r)s.")
+                                  % {"v": standard.code, "n": version.number, "r": replace})  # fmt: skip
+        data = {"code": requirement.code, "text": requirement.text, "text_en": requirement.text_en,
+                "severity": requirement.severity}  # fmt: skip
+    else:
+        if version.requirements.filter(code=code).exists():
+            raise ValidationError(_("%(v)s %(n)s already has a requirement %(r)s; choose another code.")
+                                  % {"v": standard.code, "n": version.number, "r": code})  # fmt: skip
+        requirement = Requirement(version=version)
+        data = {"code": code, "text": text, "text_en": text_en, "severity": severity}
+    form = RequirementForm({**data, "check_yaml": check_yaml}, instance=requirement)
+    if not form.is_valid():
+        raise ValidationError(_form_messages(form))
+    saved = standards.save_requirement(actor, version, form)
+    after = {"standard": standard.code, "version": version.number, "requirement": saved.code,
+             "replaced": bool(replace)}  # fmt: skip
+    record(actor, "check from process", process, after=after)
+    return saved
+
+
+def _form_messages(form: Any) -> list[str]:
+    out = []
+    for name, errors in form.errors.items():
+        label = "" if name in ("__all__", "check_yaml") else f"{form.fields[name].label}: "
+        out += [f"{label}{e}" for e in errors]
+    return out

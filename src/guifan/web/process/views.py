@@ -10,14 +10,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from guifan.web.core import access
-from guifan.web.process import services
+from guifan.web.process import checkspec, services
 from guifan.web.process.diagram import process_svg
-from guifan.web.process.forms import ProcessForm, StepFormSet, StepRaciForm
+from guifan.web.process.forms import ProcessForm, SequenceCheckForm, StepFormSet, StepRaciForm
 from guifan.web.process.models import Process, StepRaci
+from guifan.web.process.reality import as_context, reality
 
 
 def visible_processes(user: Any) -> QuerySet[Process]:
@@ -50,8 +52,10 @@ def definition_list(request: HttpRequest) -> HttpResponse:
 def definition_detail(request: HttpRequest, code: str) -> HttpResponse:
     process = _process(request, code)
     steps = list(process.steps.select_related("responsible").prefetch_related("raci__person", "raci__position"))
+    found = reality(process)
     context = {
         "process": process, "steps": steps, "svg": process_svg(process),
+        "reality": found, "step_rows": as_context(found, steps),
         "can_edit": access.can_edit_unit(request.user, process.owner_unit_id),
         "raci_form": StepRaciForm(process=process),
     }  # fmt: skip
@@ -130,3 +134,52 @@ def step_raci_remove(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     except PermissionDenied:
         messages.error(request, _("You may not do this."))
     return redirect("process-definition", code=process.code)
+
+
+@login_required
+def definition_check(request: HttpRequest, code: str) -> HttpResponse:
+    """The sequence check written from the definition, as YAML for review; adding it to a draft of the
+    process's standard (as a new requirement or replacing a sequence requirement's check)."""
+    process = _process(request, code)
+    standard = process.standard
+    if standard is not None and not access.in_scope(request.user, standard.owner_unit_id):
+        standard = None  # a standard the user may not see is not named, nor changed
+    version = checkspec.target_version(process) if standard else None
+    can_add = standard is not None and access.can_edit_unit(request.user, standard.owner_unit_id)
+    replaceable = [(r.code, f"{r.code} {r.display_text[:60]}") for r in (version.requirements.all() if version else [])
+                   if (r.check_spec or {}).get("kind") == "sequence"]  # fmt: skip
+    problems: list[str] = []
+    try:
+        generated = checkspec.as_yaml(checkspec.sequence_check_for(process))
+    except ValidationError as exc:
+        generated, problems = "", exc.messages
+    initial = {
+        "check_yaml": generated, "code": checkspec.next_code(standard.code, version) if standard else "",
+        # the requirement's two texts are in their own languages, whatever the page's language
+        "text": f"{process.name}：每个案例按流程定义执行",
+        "text_en": f"Cases follow the {process.name_en or process.code} process definition",
+    }  # fmt: skip
+    if request.method == "POST":
+        if not can_add:
+            raise PermissionDenied
+        form = SequenceCheckForm(request.POST, replaceable=replaceable)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                saved = services.add_sequence_check(
+                    request.user, process, data["check_yaml"], replace=data["replace"], code=data["code"].strip(),
+                    text=data["text"], text_en=data["text_en"], severity=data["severity"],
+                )  # fmt: skip
+            except PermissionDenied:
+                form.add_error(None, _("You may not change this standard."))
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("The check is in requirement %(r)s of draft %(v)s; review it and submit "
+                                            "the draft.") % {"r": saved.code, "v": saved.version.number})  # fmt: skip
+                return redirect(f"{reverse('standard-detail', args=[standard.code])}?v={saved.version.number}")
+    else:
+        form = SequenceCheckForm(initial=initial, replaceable=replaceable)
+    context = {"process": process, "standard": standard, "version": version, "form": form, "can_add": can_add,
+               "problems": problems, "generated": generated}  # fmt: skip
+    return render(request, "process/definition_check.html", context)

@@ -61,6 +61,26 @@ def new_draft(actor: Any, version: StandardVersion) -> StandardVersion:
 
 
 @transaction.atomic
+def open_draft(actor: Any, standard: Any) -> StandardVersion:
+    """The standard's draft, starting a revision of its effective (or latest) version when it has none, as
+    "Start a revision" does; refused while a version is in review."""
+    versions = standard.versions.order_by("-created", "-id")
+    draft = versions.filter(status=VersionStatus.DRAFT).first()
+    if draft is not None:
+        _require_edit(actor, draft)
+        return draft
+    if versions.filter(status=VersionStatus.IN_REVIEW).exists():
+        raise ValidationError(
+            _("%(code)s has a version in review; it can be changed once it is approved or sent back.")
+            % {"code": standard.code}
+        )
+    base = standard.current or versions.first()
+    if base is None:
+        raise ValidationError(_("%(code)s has no version to revise.") % {"code": standard.code})
+    return new_draft(actor, base)
+
+
+@transaction.atomic
 def update_draft(actor: Any, version_id: int, lock_version: int, changes: dict[str, Any]) -> StandardVersion:
     """Save edits to a draft; refuse if it is not a draft or somebody saved it since ``lock_version``."""
     version = StandardVersion.objects.select_for_update().select_related("standard").get(pk=version_id)

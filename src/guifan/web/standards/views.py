@@ -74,8 +74,17 @@ def standard_detail(request: HttpRequest, code: str) -> HttpResponse:
         "raci_form": RaciForm(),
         "attachments": shown.attachments.all() if shown else [],
         "ack": services.acknowledgement_coverage(shown) if shown and shown.status == VersionStatus.EFFECTIVE else None,
+        "processes": _processes(request.user, standard),
     }  # fmt: skip
     return render(request, "standards/detail.html", context)
+
+
+def _processes(user: Any, standard: Standard) -> QuerySet[Any]:
+    """The standard's process definitions that the user may see (each scoped by its own owner unit)."""
+    from django.db.models import Count
+
+    visible = standard.processes.filter(access.scope_filter(user, "owner_unit"))
+    return visible.annotate(step_count=Count("steps")).order_by("code")
 
 
 def _shown_version(standard: Standard, number: str | None) -> StandardVersion | None:
