@@ -79,3 +79,17 @@ def test_same_verdicts_as_the_hand_written_requirements(demo: tuple[Path, dict[s
     strict, lenient = every_case["by_role(审批采购申请,部门经理)"], duties["by_role(审批采购申请,部门经理|分管副总)"]
     assert lenient <= strict and strict - lenient
     assert not generated["by_role(创建采购申请,申请人)"] and not generated["by_role(收货,仓管员)"]
+
+
+def test_optional_steps_are_marked_in_the_order_and_get_no_within(tmp_path: Path) -> None:
+    """COMPLAINT's compensation steps are optional: `?` in the order, and no within limit is written for them."""
+    loaded = load_pack(generate_demo(tmp_path / "demo", scale=0.05))
+    complaint = next(p for p in loaded.pack.processes if p.id == "COMPLAINT")
+    assert [s.activity for s in complaint.steps if s.optional] == ["赔付审批", "赔付"]
+    assert complaint.dataset is not None
+    written = [r.check.model_dump(mode="json") for *_, r in loaded.pack.requirements() if r.check is not None]
+    spec = sequence_check(complaint, log_columns(list(loaded.pack.datasets[complaint.dataset].columns), written))
+    order = next(c["order"] for c in spec["constraints"] if "order" in c)
+    assert "赔付审批?" in order and "赔付?" in order and order[0] == "登记投诉" and order[-1] == "回访"
+    limited = {c["within"]["to"] for c in spec["constraints"] if "within" in c}
+    assert limited == {"分派", "首次联系客户", "回访"}

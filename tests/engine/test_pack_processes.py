@@ -100,3 +100,14 @@ def test_schema_describes_processes() -> None:
     step = schema["$defs"]["Step"]
     assert step["properties"]["type"]["enum"] == ["start", "execute", "supervise", "end"]
     assert set(schema["$defs"]["StepRaci"]["properties"]) == {"R", "A", "C", "I"}
+
+
+def test_start_and_end_steps_cannot_be_optional(write_pack: WritePack) -> None:
+    text = PACK.replace(
+        "      - activity: 付款\n        type: end\n",
+        "      - activity: 付款\n        type: end\n        optional: true\n",
+    )
+    assert "a end step cannot be optional" not in _error(write_pack, text)  # an article, not a typo
+    assert "pack.yaml:30:9: an end step cannot be optional (every case has it) [processes[0].steps[2].optional]" in (
+        _error(write_pack, text)
+    )

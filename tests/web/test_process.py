@@ -17,7 +17,7 @@ from guifan.web.measure import app_data
 from guifan.web.org.integrity import raci_findings
 from guifan.web.org.models import OrgUnit, Person, Position
 from guifan.web.process import services
-from guifan.web.process.diagram import Box, render, wrap
+from guifan.web.process.diagram import Box, process_svg, render, wrap
 from guifan.web.process.models import Process, Step, StepRaci
 from guifan.web.standards.models import Standard
 from guifan.web.standards.packs import dump_yaml, import_pack, pack_data
@@ -316,6 +316,7 @@ processes:
       - activity: 复核
         type: supervise
         role: 客服主管
+        optional: true
       - activity: 关闭
         type: end
 """
@@ -332,6 +333,8 @@ def test_pack_with_processes_round_trips(users: dict[str, Any], starter_dir: Pat
     assert ticket.standard == Standard.objects.get(code="CS-001") and ticket.owner_unit.name == "客服部"
     assert [s.activity for s in ticket.steps.all()] == ["创建", "响应", "复核", "关闭"]
     assert ticket.steps.get(activity="响应").responsible.name == "客服专员"
+    assert [s.activity for s in ticket.steps.filter(optional=True)] == ["复核"]
+    assert 'stroke-dasharray="5 3"' in process_svg(ticket)  # the optional step is drawn dashed
     assert StepRaci.objects.filter(step__process=ticket, person__code="E100", letter="C").exists()
     folder = tmp_path / "exported"
     folder.mkdir()

@@ -21,6 +21,7 @@ def _step(
     consulted: tuple[str, ...] = (),
     informed: tuple[str, ...] = (),
     sop: str | None = None,
+    optional: bool = False,
 ) -> dict[str, Any]:
     raci: dict[str, Any] = {"A": [accountable]}
     if consulted:
@@ -30,6 +31,8 @@ def _step(
     step: dict[str, Any] = {"activity": activity, "type": kind, "name_en": name_en, "role": role}
     if limit:
         step["limit"] = limit
+    if optional:
+        step["optional"] = True
     step["raci"] = raci
     if sop:
         step["sop"] = sop
@@ -81,9 +84,9 @@ def complaint_handling() -> dict[str, Any]:
         _step("首次联系客户", "First contact", "execute", "客服专员", "客服主管", limit="1d"),
         _step("调查", "Investigate", "execute", "客服专员", "客服主管", consulted=("质量经理",)),
         _step("提出处理方案", "Propose resolution", "execute", "客服专员", "客服主管"),
-        _step("赔付审批", "Approve compensation", "supervise", "客服主管", "客服经理",
+        _step("赔付审批", "Approve compensation", "supervise", "客服主管", "客服经理", optional=True,
               sop="审批人不得是方案提出人；主管亲自处理的投诉由其他区域主管审批。"),
-        _step("赔付", "Pay compensation", "execute", "出纳", "财务经理", informed=("客服主管",)),
+        _step("赔付", "Pay compensation", "execute", "出纳", "财务经理", informed=("客服主管",), optional=True),
         _step("客户确认", "Customer confirms", "execute", "客服专员", "客服主管"),
         _step("关闭", "Close", "execute", "客服专员", "客服主管", sop="客户确认处理结果后方可关闭。"),
         _step("回访", "Call back", "end", "客服质检专员", "客服经理", limit="7d", informed=("客服主管",)),

@@ -49,6 +49,9 @@ class Step(PackModel):
     limit: DurationField | None = Field(
         None, description="longest time from the previous step to this one (the first step: none)"
     )
+    optional: bool = Field(
+        False, description="not every case has this step; when it happens, it happens in its place in the order"
+    )
     raci: StepRaci | None = None
     sop: Text | None = Field(None, description="how the step is done (Markdown)")
 
@@ -129,6 +132,9 @@ def _step_problems(process: Process, base: Place) -> list[tuple[str, Place, str 
             out.append(("only the first step can be a start step", (*where, "type"), "use execute or supervise"))
         if step.type == "end" and si != last:
             out.append(("only the last step can be an end step", (*where, "type"), "use execute or supervise"))
+        if step.optional and step.type in ("start", "end"):
+            article = "an" if step.type == "end" else "a"
+            out.append((f"{article} {step.type} step cannot be optional", (*where, "optional"), "every case has it"))
         if step.raci is not None and len(step.raci.A) > 1:
             out.append((f"{len(step.raci.A)} Accountables; a step has exactly one", (*where, "raci", "A"), None))
     return out

@@ -57,12 +57,12 @@ def log_columns(columns: Collection[str], checks: Iterable[Mapping[str, Any]] = 
 def sequence_check(process: Process, columns: LogColumns) -> dict[str, Any]:
     """The ``sequence`` check that measures whether each case follows ``process``.
 
-    - ``order`` of all the steps (a definition has no optional steps, so every step is required), or
-      ``existence`` of a single step;
+    - ``order`` of the steps, optional ones marked ``?``, or ``existence`` of a single step;
     - ``init`` / ``end`` for a start / end step; with an end step only finished cases (those that reached it)
       are judged (``completed_by``), since a running case has not reached its later steps yet;
     - ``within`` from the previous step to each step that has a limit, ``case_within`` for the case limit,
-      in the process's work calendar when it is measured in business time;
+      in the process's work calendar when it is measured in business time; not for a limit on or from an
+      optional step, since ``within`` would count a case that skipped it as late;
     - ``by_role`` from each step's responsible position, when the log has a role column.
 
     ValueError when the process names no event log or has no steps.
@@ -92,9 +92,12 @@ def sequence_check(process: Process, columns: LogColumns) -> dict[str, Any]:
 def _path(process: Process) -> list[dict[str, Any]]:
     """init, order (or existence of a single step) and end."""
     steps = process.steps
-    activities = [s.activity for s in steps]
+    activities = [f"{s.activity}?" if s.optional else s.activity for s in steps]
     out: list[dict[str, Any]] = [{"init": steps[0].activity}] if steps[0].type == "start" else []
-    out.append({"order": activities} if len(activities) > 1 else {"existence": activities[0]})
+    if len(activities) > 1:
+        out.append({"order": activities})
+    elif not steps[0].optional:
+        out.append({"existence": steps[0].activity})
     if steps[-1].type == "end":
         out.append({"end": steps[-1].activity})
     return out
@@ -105,7 +108,7 @@ def _limits(process: Process) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = [
         {"within": {"from": previous.activity, "to": step.activity, "limit": step.limit.source}}
         for previous, step in pairwise(process.steps)
-        if step.limit is not None
+        if step.limit is not None and not step.optional and not previous.optional
     ]
     if process.limit is not None:
         out.append({"case_within": process.limit.source})

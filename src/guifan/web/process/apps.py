@@ -18,6 +18,6 @@ class ProcessConfig(AppConfig):
                 "add step RACI": gettext_lazy("step RACI assigned"),
                 "remove step RACI": gettext_lazy("step RACI removed"),
                 "import process RACI": gettext_lazy("process RACI imported"),
-        "check from process": gettext_lazy("check created from the process definition"),
+                "check from process": gettext_lazy("check created from the process definition"),
             }
         )

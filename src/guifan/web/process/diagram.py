@@ -32,6 +32,7 @@ class Box:
     type: str
     lane: str
     limit: str = ""
+    optional: bool = False
 
 
 def text_width(text: str, size: float = FONT) -> float:
@@ -101,6 +102,8 @@ def _shape(box: Box, cx: float, cy: float) -> str:
         shape = (f'<rect x="{cx - BOX_W / 2}" y="{cy - BOX_H / 2}" width="{BOX_W}" height="{BOX_H}" rx="{rx}" '
                  f'fill="{fill}" stroke="{stroke}" stroke-width="{2 if box.type == "end" else 1.5}"/>')  # fmt: skip
         width = BOX_W - (28 if rx > 4 else 12)
+    if box.optional:  # a dashed outline: not every case has the step
+        shape = shape.replace(" stroke-width=", ' stroke-dasharray="5 3" stroke-width=', 1)
     return shape + _text(cx, cy, wrap(box.label, width, lines=3))
 
 
@@ -169,7 +172,13 @@ def process_svg(process: object) -> str:
     assert isinstance(process, Process)
     steps = process.steps.select_related("responsible").order_by("order", "id")
     boxes = [
-        Box(label=s.display_name, type=s.type, lane=str(s.responsible) if s.responsible else "", limit=s.limit_label)
+        Box(
+            label=s.display_name,
+            type=s.type,
+            lane=str(s.responsible) if s.responsible else "",
+            limit=s.limit_label,
+            optional=s.optional,
+        )
         for s in steps
     ]
     return render(boxes, title=str(process), case_limit=process.limit_label)

@@ -43,7 +43,7 @@ class StepForm(forms.ModelForm):
 
     class Meta:
         model = Step
-        fields = ("order", "activity", "name_en", "type", "responsible", "limit", "sop", "sop_en")
+        fields = ("order", "activity", "name_en", "type", "responsible", "limit", "optional", "sop", "sop_en")
         widgets = {
             "limit": forms.TextInput(attrs={"style": "width:6em"}),
             "name_en": forms.TextInput(attrs={"style": "width:11em"}),

@@ -94,6 +94,9 @@ class Step(models.Model):
     limit = models.CharField(
         _("duration limit"), max_length=16, blank=True, help_text=_("from the previous step, e.g. 4h, 3d")
     )
+    optional = models.BooleanField(
+        _("optional"), default=False, help_text=_("not every case has this step (e.g. a compensation payment)")
+    )
     sop = models.TextField(_("SOP (中文, Markdown)"), blank=True)
     sop_en = models.TextField(_("SOP (English, Markdown)"), blank=True)
 

@@ -71,7 +71,7 @@ def _import_process(actor: Any, spec: ProcessSpec) -> Process:
         steps.append({
             "activity": step.activity, "name_en": step.name_en or "", "type": step.type,
             "responsible": _position(step.role), "limit": step.limit.source if step.limit else "",
-            "sop": step_sop, "sop_en": step_sop_en,
+            "optional": step.optional, "sop": step_sop, "sop_en": step_sop_en,
         })  # fmt: skip
     process = services.save_process(actor, Process.objects.filter(code=spec.id).first(), fields, steps)
     by_activity = {s.activity: s for s in process.steps.all()}
@@ -125,6 +125,8 @@ def _step_data(step: Step) -> dict[str, Any]:
     optional = {"name_en": step.name_en, "role": step.responsible.name if step.responsible else "",
                 "limit": step.limit, "sop": _join(step.sop, step.sop_en)}  # fmt: skip
     out |= {k: v for k, v in optional.items() if v}
+    if step.optional:
+        out["optional"] = True
     raci: dict[str, list[str]] = {}
     for a in step.raci.all():
         raci.setdefault(a.letter, []).append(a.person.code if a.person else a.position.name if a.position else "")

@@ -17,7 +17,7 @@ from guifan.web.process.models import Clock, Process, Step, StepRaci, StepType
 PROCESS_FIELDS = ("code", "name", "name_en", "standard", "owner_unit", "dataset", "limit", "clock", "calendar",
                   "sop", "sop_en")  # fmt: skip
 RELATIONS = ("standard", "owner_unit", "responsible")
-STEP_FIELDS = ("activity", "name_en", "type", "responsible", "limit", "sop", "sop_en")
+STEP_FIELDS = ("activity", "name_en", "type", "responsible", "limit", "optional", "sop", "sop_en")
 
 
 def check_limit(text: str) -> str:
@@ -117,7 +117,9 @@ def _replace_steps(process: Process, steps: list[dict[str, Any]]) -> None:
             step = Step(process=process)
         for name in STEP_FIELDS:
             value = data.get(name)
-            setattr(step, name, "" if value is None and name not in RELATIONS else value)
+            if value is None and name not in RELATIONS:
+                value = False if name == "optional" else ""
+            setattr(step, name, value)
         step.order = order
         kept.append(step)
     process.steps.exclude(pk__in=[s.pk for s in kept if s.pk]).delete()
