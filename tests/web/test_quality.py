@@ -138,6 +138,33 @@ def test_excluding_a_subgroup_recomputes_the_limits_as_the_engine(plant: Path, u
     assert AuditEntry.objects.filter(action="exclude subgroup").count() == 2
 
 
+def test_a_drawing_is_cached_until_its_check_exclusions_or_data_change(
+    plant: Path, users: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from guifan.engine.spc import points
+
+    pack = queries.requirement_pack("QC-1.2")
+    assert [r["id"] for s in pack["standards"] for r in s["requirements"]] == ["QC-1.2"]
+    assert list(pack["datasets"]) == ["parts"]
+    drawn: list[str] = []
+    original = points.chart_points
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        drawn.append(args[3])
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(points, "chart_points", counting)
+    first = queries.chart_data(result("QC-1.2"), M2)
+    assert queries.chart_data(result("QC-1.2"), M2) == first and len(drawn) == 1
+    queries.chart_data(result("QC-1.2"), "M1|diameter")
+    assert len(drawn) == 2  # another characteristic is another drawing
+    services.exclude(users["dept"], "QC-1.2", M2, "SG29", "tool changed after a crash")
+    assert queries.chart_data(result("QC-1.2"), M2)["excluded"] == ["SG29"] and len(drawn) == 3
+    data = plant / "data" / "parts.csv"
+    data.write_text(data.read_text(encoding="utf-8").replace(",SG29,", ",SG31,"), encoding="utf-8")
+    assert "SG31" in queries.chart_data(result("QC-1.2"), M2)["points"]["key"] and len(drawn) == 4
+
+
 def test_capability_page_shows_the_engines_indices(plant: Path, users: dict[str, Any]) -> None:
     page = client_for(users["staff"]).get(chart_url("QC-1.1", "", "quality-capability"))
     assert page.status_code == 200
