@@ -174,6 +174,15 @@ def test_capability_page_shows_the_engines_indices(plant: Path, users: dict[str,
         assert f"{cap[name]:.2f}" in text
 
 
+def test_indices_keep_their_sign_unless_they_round_to_zero() -> None:
+    from guifan.web.quality.templatetags.quality import index, limit, ppm, short
+
+    assert (index(-0.001), index(-0.004999), index(0.0), index(-0.0)) == ("0.00", "0.00", "0.00", "0.00")
+    assert (index(-0.005001), index(-1.234), index(1.337)) == ("-0.01", "-1.23", "1.34")
+    assert (index(None), index(float("nan")), index(float("inf"))) == ("—", "—", "—")
+    assert (limit(-0.0), limit(-1e-9), short(-0.0), ppm(-0.2), ppm(-1234.6)) == ("0", "-1e-09", "0", "0", "-1,235")
+
+
 def test_zero_variation_is_undefined_not_infinite(plant: Path, users: dict[str, Any]) -> None:
     data = queries.chart_data(result("QC-1.3"), "")
     assert data["capability"]["cpk"] is None and data["capability"]["ppk"] is None
@@ -216,6 +225,33 @@ def test_chart_page_names_the_broken_rules(plant: Path, users: dict[str, Any]) -
     assert 'id="chart-data"' in text and "plotly/plotly.min.js" in text
     chinese = client_for(users["staff"], "zh-hans").get(chart_url("QC-1.2", M2)).content.decode()
     assert "西电规则1：一点超出3σ控制限" in chinese
+
+
+def test_every_signal_is_reached_page_by_page_or_by_rule(
+    plant: Path, users: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from guifan.web.quality import views
+
+    monkeypatch.setattr(views, "SIGNALS_PER_PAGE", 2)
+    flags = queries.chart_data(result("QC-1.2"), M2)["flags"]
+    keys = queries.chart_data(result("QC-1.2"), M2)["points"]["key"]
+    flagged = [k for k, rules in zip(keys, flags, strict=True) if rules]
+    assert len(flagged) > 2
+    client = client_for(users["dept"])
+    seen: list[str] = []
+    for number in range(1, (len(flagged) + 1) // 2 + 1):
+        page = client.get(chart_url("QC-1.2", M2) + f"&page={number}")
+        seen += [s["subgroup"] for s in page.context["signals"]]
+        text = page.content.decode()
+        assert text.count(f'name="key" value="{M2}|') == len(page.context["signals"])  # a finding button each
+    assert seen == flagged[::-1]  # the latest first, each once
+    by_rule = {rule for rules in flags for rule in rules}
+    rule = sorted(by_rule)[0]
+    page = client.get(chart_url("QC-1.2", M2) + f"&rule={rule}")
+    expected = [k for k, rules in zip(keys, flags, strict=True) if rule in rules][::-1]
+    assert [s["subgroup"] for s in page.context["signals"]] == expected[:2]
+    assert page.context["page"].paginator.count == len(expected)
+    assert f'<option value="{rule}" selected>' in page.content.decode()
 
 
 def test_exclude_and_take_back_through_the_page(plant: Path, users: dict[str, Any]) -> None:
