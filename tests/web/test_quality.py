@@ -289,6 +289,23 @@ def test_settings_editor_writes_a_draft_with_field_errors(plant: Path, users: di
     assert AuditEntry.objects.filter(action="edit requirement").exists()
 
 
+def test_settings_check_column_names_against_the_files_header(plant: Path, users: dict[str, Any]) -> None:
+    """parts declares no columns: the names are checked against its CSV header, each error at its field."""
+    client = client_for(users["manager"])
+    url = reverse("quality-settings", args=["QC-1.2"])
+    form = {"chart": "xbar_r", "rules": ["we"], "subgroup": "subgrp", "characteristic": "machine, featur",
+            "lsl": "lls", "usl": "usl", "target": "", "phase": "limits", "center": "centre", "sigma": "0.1"}  # fmt: skip
+    errors = client.post(url, form).context["form"].errors
+    assert "no column 'subgrp' (did you mean 'subgroup'?)" in errors["subgroup"][0]
+    assert "no column 'featur' (did you mean 'feature'?)" in errors["characteristic"][0]
+    assert "no column 'lls' (did you mean 'lsl'?)" in errors["lsl"][0]
+    assert "no column 'centre'" in errors["center"][0]
+    assert "__all__" not in errors and "usl" not in errors
+    assert not Requirement.objects.filter(version__status=VersionStatus.DRAFT).exists()
+    fixed = form | {"subgroup": "subgroup", "characteristic": "machine, feature", "lsl": "lsl", "phase": "I"}
+    assert client.post(url, fixed).status_code == 302
+
+
 def test_settings_are_read_only_without_catalogue_rights(plant: Path, users: dict[str, Any]) -> None:
     url = reverse("quality-settings", args=["QC-1.2"])
     page = client_for(users["readonly"]).get(url)
