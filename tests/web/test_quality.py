@@ -294,7 +294,8 @@ def test_settings_check_column_names_against_the_files_header(plant: Path, users
     client = client_for(users["manager"])
     url = reverse("quality-settings", args=["QC-1.2"])
     form = {"chart": "xbar_r", "rules": ["we"], "subgroup": "subgrp", "characteristic": "machine, featur",
-            "lsl": "lls", "usl": "usl", "target": "", "phase": "limits", "center": "centre", "sigma": "0.1"}  # fmt: skip
+            "lsl": "lls", "usl": "usl", "target": "", "phase": "limits", "center": "centre",
+            "sigma": "0.1"}  # fmt: skip
     errors = client.post(url, form).context["form"].errors
     assert "no column 'subgrp' (did you mean 'subgroup'?)" in errors["subgroup"][0]
     assert "no column 'featur' (did you mean 'feature'?)" in errors["characteristic"][0]

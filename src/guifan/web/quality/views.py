@@ -27,6 +27,10 @@ from guifan.web.standards.packs import measured_version
 SIGNALS_PER_PAGE = 50  # signal rows on a page of a chart's signals table, the latest first
 
 
+def _rule_name(rule: str) -> str:
+    return str(queries.RULES[rule][0]) if rule in queries.RULES else rule
+
+
 def _rule_order(rule: str) -> tuple[int, str]:
     """Rules in the order of their descriptions (we1..we4, nelson1..8, then the other charts)."""
     order = list(queries.RULES)
@@ -85,7 +89,8 @@ def chart(request: HttpRequest, code: str) -> HttpResponse:
                 by_rule[r] = by_rule.get(r, 0) + 1
             if rules and (not rule or rule in rules):
                 sub = points["key"][i]
-                signals.append({"subgroup": sub, "full": f"{key}|{sub}" if key else sub, "rules": data["hover"][i],
+                named = list(zip(map(_rule_name, rules), data["hover"][i], strict=True))
+                signals.append({"subgroup": sub, "full": f"{key}|{sub}" if key else sub, "rules": named,
                                 "stat": points["stat"][i]})  # fmt: skip
     page = Paginator(signals[::-1], SIGNALS_PER_PAGE).get_page(request.GET.get("page"))
     flagged = sum(1 for rules in data["flags"] if rules) if data is not None else 0
