@@ -395,3 +395,35 @@ def test_schema_describes_the_new_targets() -> None:
 
     text = str(Pack.model_json_schema())
     assert "cpk >= 1.33" in text and "dpmo <= 6210" in text
+
+
+def test_only_the_columns_the_checks_read_are_loaded(write_pack: WritePack) -> None:
+    from guifan.engine import LocalRunner, load_pack
+    from guifan.engine.periods import parse_period
+
+    folder = write(
+        write_pack,
+        check("""{kind: spc, dataset: parts, value: value, chart: imr, characteristic: [machine],
+                  where: "feature = 'diameter'", phase: {limits: {center: lsl, sigma: 0.02}}}""")
+        + check("{kind: spc, dataset: rings, value: diameter, subgroup: sample, chart: xbar_r}").replace(
+            "QC-1.1", "QC-1.2"
+        )
+        + check("""{kind: sixsigma, dataset: lots, defects: defects, units: sample_size, opportunities: 8,
+                    target: "sigma >= 3", by: line, pareto: {dataset: defects, column: defect_type,
+                    where: "lot <> 'L9'"}}""").replace("QC-1.1", "QC-1.3"),
+    )
+    runner = LocalRunner(load_pack(folder))
+    try:
+        runner.validate()
+        # never read: parts' subgroup and usl, rings' trial, lots' units, opportunities and defect_type
+        assert runner.read_columns() == {
+            "parts": {"id", "measured_at", "value", "machine", "feature", "lsl"},
+            "rings": {"diameter", "sample"},
+            "lots": {"lot", "defects", "sample_size", "line"},
+            "defects": {"defect_type", "lot"},
+        }
+        runner.prepare()
+        evaluation = runner.run(parse_period("2026-10", runner.tz))
+    finally:
+        runner.close()
+    assert all(r.status != "error" for r in evaluation.results), [r.message for r in evaluation.results]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from guifan.engine import InputError, evaluate, load_pack
 from guifan.engine.periods import parse_period
-from guifan.engine.spc.points import chart_points, normal_curves
+from guifan.engine.spc.points import analyse_requirement, characteristic_points, chart_points, normal_curves
 
 from .conftest import WritePack
 from .test_spc_check import check, write
@@ -57,6 +58,31 @@ def test_excluded_subgroups_are_drawn_but_left_out_of_the_limits(write_pack: Wri
     assert (drawn["center"], drawn["ucl"]) == (stored["center"], stored["ucl"])
     assert stored["points"] == 28
     assert len(drawn["measurements"]) == 28 * 5  # capability reads the charted subgroups only
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        PARTS[:-1] + ", exclude: ['M2|diameter|SG25', SG03, 'M1|length|SG99']}",
+        """{kind: spc, dataset: parts, value: value, subgroup: subgroup, chart: ewma,
+            characteristic: [machine, feature], phase: {baseline: 2026-W41}, exclude: ['M1|diameter|SG02']}""",
+        """{kind: spc, dataset: parts, value: value, chart: imr, characteristic: [feature, machine],
+            phase: {limits: {center: lsl, sigma: 0.05}}, spec: {lsl: lsl, usl: usl, target: 10}, where: "id > 'M1'"}""",
+        """{kind: spc, dataset: rings, value: diameter, subgroup: sample, chart: xbar_s, characteristic: [trial],
+            spec: {lsl: 73.95, usl: 74.05}}""",
+    ],
+)
+def test_one_characteristic_read_alone_is_drawn_as_in_the_whole_analysis(write_pack: WritePack, body: str) -> None:
+    """Reading only a characteristic's records (and baseline records) changes nothing in its chart: phase,
+    exclusions, spec and limit columns, and keys of any column type (a boolean here) are the same."""
+    loaded = load_pack(write(write_pack, check(body)))
+    spec, whole = analyse_requirement(loaded, "QC-1.1", OCTOBER)
+    assert len(whole.found.labels) >= 2
+    for key in whole.found.labels:
+        alone = chart_points(loaded, "QC-1.1", OCTOBER, key)
+        assert json.dumps(alone, sort_keys=True) == json.dumps(characteristic_points(spec, whole, key), sort_keys=True)
+    _, done = analyse_requirement(loaded, "QC-1.1", OCTOBER, characteristic=whole.found.labels[-1])
+    assert done.found.labels == [whole.found.labels[-1]]
 
 
 def test_unknown_characteristic_is_an_input_error(write_pack: WritePack) -> None:

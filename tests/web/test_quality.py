@@ -138,6 +138,33 @@ def test_excluding_a_subgroup_recomputes_the_limits_as_the_engine(plant: Path, u
     assert AuditEntry.objects.filter(action="exclude subgroup").count() == 2
 
 
+def test_a_drawing_is_cached_until_its_check_exclusions_or_data_change(
+    plant: Path, users: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from guifan.engine.spc import points
+
+    pack = queries.requirement_pack("QC-1.2")
+    assert [r["id"] for s in pack["standards"] for r in s["requirements"]] == ["QC-1.2"]
+    assert list(pack["datasets"]) == ["parts"]
+    drawn: list[str] = []
+    original = points.chart_points
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        drawn.append(args[3])
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(points, "chart_points", counting)
+    first = queries.chart_data(result("QC-1.2"), M2)
+    assert queries.chart_data(result("QC-1.2"), M2) == first and len(drawn) == 1
+    queries.chart_data(result("QC-1.2"), "M1|diameter")
+    assert len(drawn) == 2  # another characteristic is another drawing
+    services.exclude(users["dept"], "QC-1.2", M2, "SG29", "tool changed after a crash")
+    assert queries.chart_data(result("QC-1.2"), M2)["excluded"] == ["SG29"] and len(drawn) == 3
+    data = plant / "data" / "parts.csv"
+    data.write_text(data.read_text(encoding="utf-8").replace(",SG29,", ",SG31,"), encoding="utf-8")
+    assert "SG31" in queries.chart_data(result("QC-1.2"), M2)["points"]["key"] and len(drawn) == 4
+
+
 def test_capability_page_shows_the_engines_indices(plant: Path, users: dict[str, Any]) -> None:
     page = client_for(users["staff"]).get(chart_url("QC-1.1", "", "quality-capability"))
     assert page.status_code == 200
@@ -145,6 +172,15 @@ def test_capability_page_shows_the_engines_indices(plant: Path, users: dict[str,
     text = page.content.decode()
     for name in ("cp", "cpk", "cpm", "pp", "ppk"):
         assert f"{cap[name]:.2f}" in text
+
+
+def test_indices_keep_their_sign_unless_they_round_to_zero() -> None:
+    from guifan.web.quality.templatetags.quality import index, limit, ppm, short
+
+    assert (index(-0.001), index(-0.004999), index(0.0), index(-0.0)) == ("0.00", "0.00", "0.00", "0.00")
+    assert (index(-0.005001), index(-1.234), index(1.337)) == ("-0.01", "-1.23", "1.34")
+    assert (index(None), index(float("nan")), index(float("inf"))) == ("—", "—", "—")
+    assert (limit(-0.0), limit(-1e-9), short(-0.0), ppm(-0.2), ppm(-1234.6)) == ("0", "-1e-09", "0", "0", "-1,235")
 
 
 def test_zero_variation_is_undefined_not_infinite(plant: Path, users: dict[str, Any]) -> None:
@@ -191,6 +227,33 @@ def test_chart_page_names_the_broken_rules(plant: Path, users: dict[str, Any]) -
     assert "西电规则1：一点超出3σ控制限" in chinese
 
 
+def test_every_signal_is_reached_page_by_page_or_by_rule(
+    plant: Path, users: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from guifan.web.quality import views
+
+    monkeypatch.setattr(views, "SIGNALS_PER_PAGE", 2)
+    flags = queries.chart_data(result("QC-1.2"), M2)["flags"]
+    keys = queries.chart_data(result("QC-1.2"), M2)["points"]["key"]
+    flagged = [k for k, rules in zip(keys, flags, strict=True) if rules]
+    assert len(flagged) > 2
+    client = client_for(users["dept"])
+    seen: list[str] = []
+    for number in range(1, (len(flagged) + 1) // 2 + 1):
+        page = client.get(chart_url("QC-1.2", M2) + f"&page={number}")
+        seen += [s["subgroup"] for s in page.context["signals"]]
+        text = page.content.decode()
+        assert text.count(f'name="key" value="{M2}|') == len(page.context["signals"])  # a finding button each
+    assert seen == flagged[::-1]  # the latest first, each once
+    by_rule = {rule for rules in flags for rule in rules}
+    rule = sorted(by_rule)[0]
+    page = client.get(chart_url("QC-1.2", M2) + f"&rule={rule}")
+    expected = [k for k, rules in zip(keys, flags, strict=True) if rule in rules][::-1]
+    assert [s["subgroup"] for s in page.context["signals"]] == expected[:2]
+    assert page.context["page"].paginator.count == len(expected)
+    assert f'<option value="{rule}" selected>' in page.content.decode()
+
+
 def test_exclude_and_take_back_through_the_page(plant: Path, users: dict[str, Any]) -> None:
     client = client_for(users["dept"])
     url = reverse("quality-exclusion-add", args=["QC-1.2"])
@@ -224,6 +287,24 @@ def test_settings_editor_writes_a_draft_with_field_errors(plant: Path, users: di
     effective = Requirement.objects.get(code="QC-1.2", version__status=VersionStatus.EFFECTIVE)
     assert effective.check_spec["chart"] == "xbar_r"  # approved versions never change
     assert AuditEntry.objects.filter(action="edit requirement").exists()
+
+
+def test_settings_check_column_names_against_the_files_header(plant: Path, users: dict[str, Any]) -> None:
+    """parts declares no columns: the names are checked against its CSV header, each error at its field."""
+    client = client_for(users["manager"])
+    url = reverse("quality-settings", args=["QC-1.2"])
+    form = {"chart": "xbar_r", "rules": ["we"], "subgroup": "subgrp", "characteristic": "machine, featur",
+            "lsl": "lls", "usl": "usl", "target": "", "phase": "limits", "center": "centre",
+            "sigma": "0.1"}  # fmt: skip
+    errors = client.post(url, form).context["form"].errors
+    assert "no column 'subgrp' (did you mean 'subgroup'?)" in errors["subgroup"][0]
+    assert "no column 'featur' (did you mean 'feature'?)" in errors["characteristic"][0]
+    assert "no column 'lls' (did you mean 'lsl'?)" in errors["lsl"][0]
+    assert "no column 'centre'" in errors["center"][0]
+    assert "__all__" not in errors and "usl" not in errors
+    assert not Requirement.objects.filter(version__status=VersionStatus.DRAFT).exists()
+    fixed = form | {"subgroup": "subgroup", "characteristic": "machine, feature", "lsl": "lsl", "phase": "I"}
+    assert client.post(url, fixed).status_code == 302
 
 
 def test_settings_are_read_only_without_catalogue_rights(plant: Path, users: dict[str, Any]) -> None:

@@ -15,9 +15,11 @@ from guifan.engine.checks.common import (
     column_issues,
     compiled,
     dataset_issues,
+    expression_columns,
     expression_issues,
     group_select,
     json_value,
+    merge_columns,
     where_clause,
 )
 from guifan.engine.checks.registry import CheckKind, register
@@ -177,6 +179,17 @@ def datasets(spec: SixSigmaSpec) -> list[str]:
     return [spec.dataset, *[d for d in extra if d]]
 
 
+def columns(spec: SixSigmaSpec) -> dict[str, set[str]]:
+    """What the check reads: defects, units and opportunities given as columns, by, where, and the Pareto's
+    defect type column (with its ``where``) in its dataset."""
+    named = {spec.defects, *spec.by, *(v for v in (spec.units, spec.opportunities) if isinstance(v, str))}
+    parts = [(spec.dataset, named | expression_columns(spec.where))]
+    chosen = spec.pareto_spec
+    if chosen is not None:
+        parts.append((chosen.dataset or spec.dataset, {chosen.column} | expression_columns(chosen.where)))
+    return merge_columns(*parts)
+
+
 register(
     CheckKind(
         name="sixsigma",
@@ -185,5 +198,6 @@ register(
         evaluate=evaluate,
         datasets=datasets,
         summary="defects per million opportunities or the sigma level, with a Pareto of defect types",
+        columns=columns,
     )
 )

@@ -16,7 +16,14 @@ import pyarrow as pa
 from pydantic import Field, model_validator
 
 from guifan.engine.checks.base import CheckContext, CheckSpec, GroupOutcome, Issue, Outcome, SchemaView
-from guifan.engine.checks.common import column_issues, compiled, dataset_issues, expression_issues, json_value
+from guifan.engine.checks.common import (
+    column_issues,
+    compiled,
+    dataset_issues,
+    expression_columns,
+    expression_issues,
+    json_value,
+)
 from guifan.engine.checks.registry import CheckKind, register
 from guifan.engine.errors import GuifanError
 from guifan.engine.pack.base import LooseStr, PackModel, StrList
@@ -27,7 +34,16 @@ from guifan.engine.spc.capability import Spec
 from guifan.engine.spc.chart import ATTRIBUTES, ChartType, Params
 from guifan.engine.spc.rules import expand
 from guifan.engine.spc.segments import BoolArray, FloatArray
-from guifan.engine.spc.source import Fetched, Plan, align, excluded, fetch, in_period, left_out_query
+from guifan.engine.spc.source import (
+    Fetched,
+    Plan,
+    align,
+    characteristic_condition,
+    excluded,
+    fetch,
+    in_period,
+    left_out_query,
+)
 from guifan.engine.spc.targets import SpcTarget, SpcTargetField, parse_spc_target
 from guifan.engine.spc.timeweighted import CusumOptions, EwmaOptions
 
@@ -232,18 +248,24 @@ class Analysed:
     warnings: list[str]
 
 
-def analysed(spec: SpcSpec, ctx: CheckContext) -> Analysed:
+def analysed(spec: SpcSpec, ctx: CheckContext, characteristic: str | None = None) -> Analysed:
     """Read, chart and analyse the check's records for the context's period (used by :func:`evaluate` and by
-    :func:`guifan.engine.spc.points.chart_points`, so a drawn chart is exactly the judged one)."""
+    :func:`guifan.engine.spc.points.chart_points`, so a drawn chart is exactly the judged one).
+
+    ``characteristic`` (a key, ``part|feature|machine``) reads only that characteristic's records, in the period
+    and in a baseline: every characteristic is charted on its own (its limits, phase, spec columns and exclusions
+    concern only its records), so its chart is the one the whole analysis draws, at a fraction of the cost."""
     plan = _plan(spec, ctx)
     relation = ctx.relation(spec.dataset)
-    found = fetch(ctx, plan, relation)
-    baseline = _baseline(spec, ctx, plan)
+    only = None if characteristic is None else characteristic_condition(ctx, plan, relation, characteristic)
+    found = fetch(ctx, plan, relation, only)
+    baseline = _baseline(spec, ctx, plan, only)
     warnings = _reading_warnings(spec, ctx, plan, relation, found)
     if not len(found.data):
         return Analysed(found, np.zeros(0, dtype=np.bool_), found, None, None, warnings)
     drop, unknown = excluded(found, spec.exclude)
-    warnings += [f"spc on {spec.dataset}: exclude names {u!r}, which is no subgroup here" for u in unknown]
+    if only is None:  # reading one characteristic, the others' exclusions are not "unknown"
+        warnings += [f"spc on {spec.dataset}: exclude names {u!r}, which is no subgroup here" for u in unknown]
     charted = replace(found, data=found.data.take(~drop), keys=found.keys.filter(pa.array(~drop)))
     basis = None
     if baseline is not None:
@@ -272,13 +294,15 @@ def evaluate(spec: SpcSpec, ctx: CheckContext) -> Outcome:
     return _outcome(spec, ctx, done.analysis, done.charted, excluded_keys, done.warnings)
 
 
-def _baseline(spec: SpcSpec, ctx: CheckContext, plan: Plan) -> Fetched | None:
+def _baseline(spec: SpcSpec, ctx: CheckContext, plan: Plan, only: str | None = None) -> Fetched | None:
     if spec.phase is None or spec.phase.baseline is None:
         return None
     time = ctx.time_column(spec.dataset)
     assert time is not None  # validated
     period = parse_period(spec.phase.baseline, _zone(ctx))
     condition = in_period(time, ctx.columns(spec.dataset).get(time), period)
+    if only is not None:
+        condition = f"({condition}) AND ({only})"
     return fetch(ctx, plan, ctx.full_relation(spec.dataset), condition)
 
 
@@ -408,6 +432,12 @@ def datasets(spec: SpcSpec) -> list[str]:
     return [spec.dataset]
 
 
+def columns(spec: SpcSpec) -> dict[str, set[str]]:
+    """What the check reads: value, size, subgroup, characteristic, by, spec and given-limit columns and the
+    columns of ``where`` (the runner adds the dataset's key, for consecutive subgroups, and its time)."""
+    return {spec.dataset: {column for _, column, _ in _columns(spec)} | expression_columns(spec.where)}
+
+
 register(
     CheckKind(
         name="spc",
@@ -416,5 +446,6 @@ register(
         evaluate=evaluate,
         datasets=datasets,
         summary="control charts, run rules and capability per characteristic: the share in control / capable",
+        columns=columns,
     )
 )

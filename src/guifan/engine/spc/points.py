@@ -1,10 +1,11 @@
 """One characteristic's chart, point by point, as the ``spc`` check judged it: for drawing it.
 
 A result keeps each chart's centre, limits and signals but not its points. :func:`chart_points` evaluates the
-requirement again for the period (reading only its dataset) through the very code the check runs
-(:func:`guifan.engine.checks.spc.analysed`), so the points, limits and flags are the judged ones; exclusions
-in the check's ``exclude`` are left out of the limits and returned as excluded points. It also returns the
-individual measurements and the two fitted normal curves a capability histogram needs.
+requirement again for the period (reading only its dataset, and in it only the characteristic's records)
+through the very code the check runs (:func:`guifan.engine.checks.spc.analysed`), so the points, limits and
+flags are the judged ones; exclusions in the check's ``exclude`` are left out of the limits and returned as
+excluded points. It also returns the individual measurements and the two fitted normal curves a capability
+histogram needs.
 
     data = chart_points(loaded, "QC-001.2", period, "PB-100 泵体|孔径|CNC-04")
     data["points"]["stat"], data["ucl"], data["capability"]["cpk"]
@@ -45,9 +46,14 @@ def spc_spec(loaded: LoadedPack, requirement: str) -> SpcSpec:
 
 
 def analyse_requirement(
-    loaded: LoadedPack, requirement: str, period: Period, data_dir: Path | None = None
+    loaded: LoadedPack,
+    requirement: str,
+    period: Period,
+    data_dir: Path | None = None,
+    characteristic: str | None = None,
 ) -> tuple[SpcSpec, Analysed]:
-    """Load only the requirement's dataset and chart every characteristic of it for ``period``."""
+    """Load only the requirement's dataset and chart every characteristic of it for ``period`` (only
+    ``characteristic``, a key, when given)."""
     from guifan.engine.checks.spc import analysed
     from guifan.engine.runner import DuckDBContext, LocalRunner
 
@@ -57,7 +63,7 @@ def analyse_requirement(
         runner.prepare()
         ctx = DuckDBContext(runner.con, runner.tables, period, loaded.pack.timezone, None)
         try:
-            return spec, analysed(spec, ctx)
+            return spec, analysed(spec, ctx, characteristic)
         finally:
             ctx.close()
     finally:
@@ -69,7 +75,7 @@ def chart_points(
 ) -> dict[str, Any]:
     """The chart of one characteristic (its key, ``part|feature|machine``; ``""`` without characteristic
     columns) in ``period``, as plain JSON-ready data. See ``docs/spc.md`` for the fields."""
-    spec, done = analyse_requirement(loaded, requirement, period, data_dir)
+    spec, done = analyse_requirement(loaded, requirement, period, data_dir, characteristic)
     return characteristic_points(spec, done, characteristic)
 
 

@@ -119,6 +119,28 @@ def members_query(plan: Plan, relation: str, condition: str | None = None) -> st
     return f"SELECT {', '.join(chars)} FROM ({distinct}) AS d ORDER BY {_order(chars)}"
 
 
+def characteristic_condition(ctx: CheckContext, plan: Plan, relation: str, label: str) -> str | None:
+    """SQL: the records of the characteristic whose key is ``label`` (as :func:`fetch` names it: its column values
+    joined by ``|``), so one chart can be read alone; ``FALSE`` when no record has it, None without
+    characteristic columns. Values are compared as DuckDB renders them, so any column type matches exactly."""
+    chars = _chars(plan)
+    if not chars:
+        return None
+    texts = ", ".join(f"CAST({c} AS VARCHAR) AS {quote_ident(f'__v{i}')}" for i, c in enumerate(chars))
+    where = " AND ".join(filters(plan))
+    rows = ctx.query(f"SELECT DISTINCT {', '.join(chars)}, {texts} FROM {relation} WHERE {where}").to_pylist()
+    matches: list[str] = []
+    for row in rows:
+        if "|".join("" if row[c] is None else str(row[c]) for c in plan.characteristic) != label:
+            continue
+        parts = [
+            f"{c} IS NULL" if row[f"__v{i}"] is None else f"CAST({c} AS VARCHAR) = {quote_literal(row[f'__v{i}'])}"
+            for i, c in enumerate(chars)
+        ]
+        matches.append(f"({' AND '.join(parts)})")
+    return " OR ".join(matches) if matches else "FALSE"
+
+
 def left_out_query(plan: Plan, relation: str) -> str:
     """How many records pass ``where`` but miss a value, a size or a subgroup."""
     missing = " OR ".join(f"{quote_ident(c)} IS NULL" for c in _required(plan))

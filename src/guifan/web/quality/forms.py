@@ -3,6 +3,7 @@ an exclusion with its reason."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -100,6 +101,7 @@ class SettingsForm(forms.Form):
         check = self.build(data)
         for problem in problems(check):
             path, sep, message = problem.partition(": ")
+            path = re.sub(r"\[\d+\]", "", path)  # characteristic[1] is the characteristic field
             if path == "phase" and message.startswith("baseline: "):
                 path, message = "phase.baseline", message.removeprefix("baseline: ")
             field = FIELD_OF.get(path) if sep else None
@@ -162,12 +164,33 @@ def initial(check: dict[str, Any]) -> dict[str, Any]:
 
 
 def problems(check: dict[str, Any]) -> list[str]:
-    """The engine's messages for ``check`` against the registered datasets (as the requirement form)."""
+    """The engine's messages for ``check`` against the registered datasets (as the requirement form). The
+    check's own dataset is described by its file's real header (see :func:`real_columns`), so a column name
+    is checked, with a did-you-mean, even when the dataset declares no ``columns``."""
     catalogue = Catalogue.current()
     datasets = app_data.specs(Path("app"))
     for ds in DataSource.objects.all():
         datasets[ds.name] = {**ds.spec, "source": ds.spec.get("source") or f"{ds.name}.csv"}
+        if ds.name == check.get("dataset"):
+            found = real_columns(ds)
+            if found:
+                datasets[ds.name]["columns"] = found | dict(ds.spec.get("columns") or {})
     return check_problems(check, datasets, calendars=catalogue.calendars, timezone=catalogue.timezone)
+
+
+def real_columns(dataset: DataSource) -> dict[str, str]:
+    """The columns of the dataset's file and their types (declared, else inferred from a sample), read by the
+    engine from its header and first records; empty when the file cannot be read (the engine reports that
+    when it measures)."""
+    from guifan.engine.datasets import probe_schema
+    from guifan.engine.errors import GuifanError
+    from guifan.engine.pack.dataset import DatasetSpec
+
+    try:
+        spec = DatasetSpec.model_validate({**dataset.spec, "source": dataset.path})
+        return dict(probe_schema(dataset.name, spec, Path("/")).columns)
+    except (GuifanError, ValueError, OSError):
+        return {}
 
 
 class ExclusionForm(forms.Form):

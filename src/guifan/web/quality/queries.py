@@ -3,18 +3,23 @@ characteristic's chart drawn through the engine (``guifan.engine.spc.points``)."
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from guifan.engine import load_pack
 from guifan.engine.periods import Period
 from guifan.web.measure.models import Result
 from guifan.web.measure.views import visible_results
+from guifan.web.standards.packs import dump_yaml, pack_data
 
 LATEST = ("-evaluation__end", "-evaluation__start", "-evaluation__created")  # the latest, shortest period first
 RULES: dict[str, tuple[Any, Any]] = {
@@ -136,17 +141,67 @@ def characteristic_rows(user: Any, requirement: str = "", text: str = "") -> lis
     return sorted(rows, key=Row.worst)
 
 
+CACHE_SECONDS = 6 * 3600
+
+
 def chart_data(result: Result, key: str) -> dict[str, Any]:
     """One characteristic's chart in the result's period, drawn by the engine on today's data with today's
-    exclusions (raises InputError when it cannot be drawn)."""
+    exclusions (raises InputError when it cannot be drawn).
+
+    Only what the chart depends on is written and read: a pack with just the requirement (its measured check,
+    with the exclusions) and its dataset, and in the dataset only the characteristic's records. The drawing is
+    cached under a digest of that pack, the data file's size and modification time, the period and the key, so
+    a changed check, a new exclusion or new data draw it afresh."""
     from guifan.engine.spc.points import chart_points
-    from guifan.web.measure.services import write_pack
+    from guifan.web.measure import app_data
 
     evaluation = result.evaluation
     period = Period(evaluation.start, evaluation.end, evaluation.label)
-    with tempfile.TemporaryDirectory(prefix="guifan-spc-") as tmp:
-        loaded = write_pack(Path(tmp))
-        data = chart_points(loaded, result.requirement_code, period, key)
-    flags = data["flags"]
-    data["hover"] = [[rule_text(r) for r in rules] for rules in flags]
+    pack = requirement_pack(result.requirement_code)
+    cache_key = _cache_key(pack, period, key)
+    data = cache.get(cache_key) if cache_key else None
+    if data is None:
+        with tempfile.TemporaryDirectory(prefix="guifan-spc-") as tmp:
+            if cache_key is None:  # a dataset the app writes itself (or an unknown one): the pack as evaluated
+                for name, spec in app_data.write(Path(tmp) / "app").items():
+                    pack["datasets"].setdefault(name, spec)
+            (Path(tmp) / "pack.yaml").write_text(dump_yaml(pack), encoding="utf-8")
+            data = chart_points(load_pack(tmp), result.requirement_code, period, key)
+        if cache_key:
+            cache.set(cache_key, data, CACHE_SECONDS)
+    texts: dict[str, str] = {}
+    data["hover"] = [[texts.get(r) or texts.setdefault(r, rule_text(r)) for r in rules] for rules in data["flags"]]
     return data
+
+
+def requirement_pack(code: str) -> dict[str, Any]:
+    """The catalogue as pack data (absolute sources) narrowed to requirement ``code`` as it is measured, with
+    its exclusions, and to the dataset its check reads when that is one of the catalogue's."""
+    from guifan.web.quality.services import add_exclusions, standard_of
+
+    standard = standard_of(code)
+    data = pack_data(standard.category if standard else None, sources="absolute")
+    data.pop("processes", None)
+    for item in data["standards"]:
+        found = [r for r in item.get("requirements", []) if r.get("id") == code]
+        if found:
+            data["standards"] = [{**item, "requirements": found}]
+            name = (found[0].get("check") or {}).get("dataset")
+            if name in data["datasets"]:
+                data["datasets"] = {name: data["datasets"][name]}
+            break
+    return add_exclusions(data)
+
+
+def _cache_key(pack: dict[str, Any], period: Period, key: str) -> str | None:
+    """What a drawing depends on, as a digest; None when it cannot be told (no single catalogue dataset)."""
+    datasets = pack.get("datasets", {})
+    if len(datasets) != 1 or len(pack.get("standards", [])) != 1:
+        return None
+    try:
+        stat = Path(next(iter(datasets.values()))["source"]).stat()
+    except (OSError, KeyError, TypeError):
+        return None
+    inputs = [pack, stat.st_size, stat.st_mtime_ns, period.start, period.end, period.label, key]
+    digest = hashlib.sha256(json.dumps(inputs, sort_keys=True, default=str).encode("utf-8")).hexdigest()
+    return f"guifan-spc-chart:{digest}"

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,7 +24,17 @@ from guifan.web.quality.models import Exclusion
 from guifan.web.standards.models import VersionStatus
 from guifan.web.standards.packs import measured_version
 
-MAX_SIGNALS = 100  # signal rows on a chart page (the latest); the chart shows them all
+SIGNALS_PER_PAGE = 50  # signal rows on a page of a chart's signals table, the latest first
+
+
+def _rule_name(rule: str) -> str:
+    return str(queries.RULES[rule][0]) if rule in queries.RULES else rule
+
+
+def _rule_order(rule: str) -> tuple[int, str]:
+    """Rules in the order of their descriptions (we1..we4, nelson1..8, then the other charts)."""
+    order = list(queries.RULES)
+    return (order.index(rule) if rule in order else len(order), rule)
 
 
 @login_required
@@ -69,16 +80,25 @@ def chart(request: HttpRequest, code: str) -> HttpResponse:
     may_exclude = services.can_exclude(request.user, code)
     form = ExclusionForm(initial={"characteristic": key})
     signals: list[dict[str, Any]] = []
+    by_rule: dict[str, int] = {}
+    rule = request.GET.get("rule", "")
     if data is not None:
         points = data["points"]
         for i, rules in enumerate(data["flags"]):
-            if rules:
+            for r in rules:
+                by_rule[r] = by_rule.get(r, 0) + 1
+            if rules and (not rule or rule in rules):
                 sub = points["key"][i]
-                signals.append({"subgroup": sub, "full": f"{key}|{sub}" if key else sub, "rules": data["hover"][i],
+                named = list(zip(map(_rule_name, rules), data["hover"][i], strict=True))
+                signals.append({"subgroup": sub, "full": f"{key}|{sub}" if key else sub, "rules": named,
                                 "stat": points["stat"][i]})  # fmt: skip
+    page = Paginator(signals[::-1], SIGNALS_PER_PAGE).get_page(request.GET.get("page"))
+    flagged = sum(1 for rules in data["flags"] if rules) if data is not None else 0
+    rule_choices = [(r, queries.rule_text(r), n) for r, n in sorted(by_rule.items(), key=lambda rn: _rule_order(rn[0]))]
     context = {
         "result": result, "key": key, "data": data, "error": error, "exclusions": exclusions, "form": form,
-        "may_exclude": may_exclude, "signals": signals[::-1][:MAX_SIGNALS], "signals_total": len(signals),
+        "may_exclude": may_exclude, "signals": page.object_list, "page": page, "signals_total": flagged,
+        "rule": rule, "rule_choices": rule_choices,
         "periods": _periods(request, code),
         "capability_url": chart_url("quality-capability", code, key, result.evaluation_id),
         "settings_url": reverse("quality-settings", args=[code]),
