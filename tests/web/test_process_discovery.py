@@ -203,3 +203,48 @@ def test_the_result_page_links_to_discovery_and_cases(evaluated: dict[str, Resul
     page = client_for(users["admin"]).get(reverse("result-detail", args=[result.pk])).content.decode()
     assert reverse("process-discovery", args=["SV-001.1"]) in page
     assert reverse("process-case", args=["SV-001.1"]) + f"?evaluation={result.evaluation_id}&amp;case=P7" in page
+
+
+def _finding_form(page: str, key: str) -> bool:
+    return f'name="key" value="{key}"' in page and 'name="source" value="deviation"' in page
+
+
+def test_a_deviating_case_opens_a_finding_in_one_click(evaluated: dict[str, Result], users: dict[str, Any]) -> None:
+    from guifan.web.improvement.models import Finding
+
+    result = evaluated["SV-001.1"]
+    path = reverse("process-case", args=["SV-001.1"]) + f"?evaluation={result.evaluation_id}&case=P7"
+    admin = client_for(users["admin"])
+    page = admin.get(path).content.decode()
+    assert _finding_form(page, "P7") and reverse("finding-from-result", args=[result.pk]) in page
+    conforming = admin.get(reverse("process-case", args=["SV-001.1"]) + "?case=P1").content.decode()
+    assert 'name="source" value="deviation"' not in conforming
+    for role in ("staff", "readonly"):  # may see the case, may not open findings
+        assert not _finding_form(client_for(users[role]).get(path).content.decode(), "P7"), role
+    form = {"key": "P7", "source": "deviation", "next": path}
+    response = admin.post(reverse("finding-from-result", args=[result.pk]), form)
+    assert response.status_code == 302 and response["Location"] == path
+    finding = Finding.objects.get(source="deviation", key="P7")
+    assert finding.requirement_code == "SV-001.1" and "P7" in finding.title
+    again = admin.get(path).content.decode()  # the button became a link to the open finding
+    assert not _finding_form(again, "P7") and reverse("finding-detail", args=[finding.pk]) in again
+    admin.post(reverse("finding-from-result", args=[result.pk]), form)
+    assert Finding.objects.filter(source="deviation", key="P7").count() == 1
+
+
+def test_a_non_conforming_variant_row_opens_its_deviating_cases(
+    evaluated: dict[str, Result], users: dict[str, Any]
+) -> None:
+    result = evaluated["SV-001.1"]
+    client = client_for(users["auditor"])
+    variants = client.get(f"/api/process-discovery/{result.pk}/graph/").json()["variants"]
+    ids = {tuple(v["activities"]): v["id"] for v in variants}
+    top, p7, p9 = ids[("request", "approve", "order")], ids[("request", "order")], ids[tuple(TRACES["P9"])]
+    page = client.get(reverse("process-discovery", args=["SV-001.1"])).content.decode()
+    assert f"variant={top}&amp;deviating=1" in page and f"variant={p7}&amp;deviating=1" in page
+    assert f"variant={p9}&amp;deviating=1" not in page  # P9 conforms
+    chosen = client.get(reverse("process-discovery", args=["SV-001.1"]) + f"?variant={top}&deviating=1")
+    text = chosen.content.decode()
+    assert "case=P8" in text and "case=P1" not in text and _finding_form(text, "P8")
+    every = client.get(reverse("process-discovery", args=["SV-001.1"]) + f"?variant={top}").content.decode()
+    assert "case=P1" in every and "case=P8" in every and not _finding_form(every, "P1")

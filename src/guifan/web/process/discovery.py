@@ -139,9 +139,12 @@ class DiscoveryData:
     variant: VariantRow | None = None
     variant_cases: list[tuple[str, bool]] = field(default_factory=list)  # (key, conforms)
     variant_cases_total: int = 0
+    deviating_only: bool = False  # variant_cases lists only the variant's deviating cases
 
 
-def discovery_data(result: Result, which: Which, *, top: int | None = TOP, variant: str | None = None) -> DiscoveryData:
+def discovery_data(
+    result: Result, which: Which, *, top: int | None = TOP, variant: str | None = None, deviating_only: bool = False
+) -> DiscoveryData:
     with judged(result) as log:
         found = log.discover(which, top=None if variant else top)
         rows = _variant_rows(log, found)
@@ -161,6 +164,9 @@ def discovery_data(result: Result, which: Which, *, top: int | None = TOP, varia
                 numbers = found.cases_of(variant)
                 keys = [str(k) for k in log.fetched.keys.take(pa.array(numbers, type=pa.int64())).to_pylist()]
                 pairs = sorted(zip(keys, (~log.deviating[numbers]).tolist(), strict=True))
+                if deviating_only:
+                    pairs = [(key, conforms) for key, conforms in pairs if not conforms]
+                data.deviating_only = deviating_only
                 data.variant_cases_total = len(pairs)
                 data.variant_cases = pairs[:CASES_LISTED]
         return data
