@@ -344,3 +344,12 @@ def test_the_kept_judged_logs_are_bounded_and_shared_between_threads() -> None:
     assert problems == [] and len(kept) == 2 and len(live) == 2
     kept.clear()
     assert len(kept) == 0 and not live
+
+
+def test_the_violating_records_link_their_case(evaluated: dict[str, Result], users: dict[str, Any]) -> None:
+    result = evaluated["SV-001.1"]
+    page = client_for(users["auditor"]).get(reverse("result-detail", args=[result.pk])).content.decode()
+    table = page.split("<th>event_id</th>")[1].split("</table>")[0]
+    link = reverse("process-case", args=["SV-001.1"]) + f"?evaluation={result.evaluation_id}&amp;case="
+    assert table.count(link + "P7") == 2 and table.count(link + "P8") == 3  # every event of the two cases
+    assert table.count("<a ") == 5  # only the case column is linked
