@@ -203,3 +203,153 @@ def test_the_result_page_links_to_discovery_and_cases(evaluated: dict[str, Resul
     page = client_for(users["admin"]).get(reverse("result-detail", args=[result.pk])).content.decode()
     assert reverse("process-discovery", args=["SV-001.1"]) in page
     assert reverse("process-case", args=["SV-001.1"]) + f"?evaluation={result.evaluation_id}&amp;case=P7" in page
+
+
+def _finding_form(page: str, key: str) -> bool:
+    return f'name="key" value="{key}"' in page and 'name="source" value="deviation"' in page
+
+
+def test_a_deviating_case_opens_a_finding_in_one_click(evaluated: dict[str, Result], users: dict[str, Any]) -> None:
+    from guifan.web.improvement.models import Finding
+
+    result = evaluated["SV-001.1"]
+    path = reverse("process-case", args=["SV-001.1"]) + f"?evaluation={result.evaluation_id}&case=P7"
+    admin = client_for(users["admin"])
+    page = admin.get(path).content.decode()
+    assert _finding_form(page, "P7") and reverse("finding-from-result", args=[result.pk]) in page
+    conforming = admin.get(reverse("process-case", args=["SV-001.1"]) + "?case=P1").content.decode()
+    assert 'name="source" value="deviation"' not in conforming
+    for role in ("staff", "readonly"):  # may see the case, may not open findings
+        assert not _finding_form(client_for(users[role]).get(path).content.decode(), "P7"), role
+    form = {"key": "P7", "source": "deviation", "next": path}
+    response = admin.post(reverse("finding-from-result", args=[result.pk]), form)
+    assert response.status_code == 302 and response["Location"] == path
+    finding = Finding.objects.get(source="deviation", key="P7")
+    assert finding.requirement_code == "SV-001.1" and "P7" in finding.title
+    again = admin.get(path).content.decode()  # the button became a link to the open finding
+    assert not _finding_form(again, "P7") and reverse("finding-detail", args=[finding.pk]) in again
+    admin.post(reverse("finding-from-result", args=[result.pk]), form)
+    assert Finding.objects.filter(source="deviation", key="P7").count() == 1
+
+
+def test_a_non_conforming_variant_row_opens_its_deviating_cases(
+    evaluated: dict[str, Result], users: dict[str, Any]
+) -> None:
+    result = evaluated["SV-001.1"]
+    client = client_for(users["auditor"])
+    variants = client.get(f"/api/process-discovery/{result.pk}/graph/").json()["variants"]
+    ids = {tuple(v["activities"]): v["id"] for v in variants}
+    top, p7, p9 = ids[("request", "approve", "order")], ids[("request", "order")], ids[tuple(TRACES["P9"])]
+    page = client.get(reverse("process-discovery", args=["SV-001.1"])).content.decode()
+    assert f"variant={top}&amp;deviating=1" in page and f"variant={p7}&amp;deviating=1" in page
+    assert f"variant={p9}&amp;deviating=1" not in page  # P9 conforms
+    chosen = client.get(reverse("process-discovery", args=["SV-001.1"]) + f"?variant={top}&deviating=1")
+    text = chosen.content.decode()
+    assert "case=P8" in text and "case=P1" not in text and _finding_form(text, "P8")
+    every = client.get(reverse("process-discovery", args=["SV-001.1"]) + f"?variant={top}").content.decode()
+    assert "case=P1" in every and "case=P8" in every and not _finding_form(every, "P1")
+
+
+@pytest.fixture(autouse=True)
+def judged_logs() -> Any:
+    from guifan.web.process.discovery import JUDGED
+
+    JUDGED.clear()
+    yield JUDGED
+    JUDGED.clear()
+
+
+def _deviating(client: Any, result: Result) -> tuple[int, int]:
+    body = client.get(f"/api/process-discovery/{result.pk}/graph/").json()
+    return body["cases"], body["deviating_cases"]
+
+
+def test_a_judged_log_is_kept_until_its_data_or_check_changes(
+    evaluated: dict[str, Result], users: dict[str, Any], judged_logs: Any
+) -> None:
+    from guifan.web.measure.models import DataSource
+    from guifan.web.standards.models import Requirement
+
+    judged = judged_logs
+    result = evaluated["SV-001.1"]
+    client = client_for(users["admin"])
+    assert _deviating(client, result) == (9, 2) and (judged.misses, judged.hits) == (1, 0)
+    case = reverse("process-case", args=["SV-001.1"]) + "?case=P8"
+    assert client.get(case).status_code == 200 and _deviating(client, result) == (9, 2)
+    assert (judged.misses, judged.hits, len(judged)) == (1, 2, 1)  # the case page and the graph again: kept
+
+    # A changed file: P10 orders without approval.
+    source = Path(DataSource.objects.get(name="events").path)
+    late = "\n".join(f"{90 + i},P10,{a},2026-10-20 1{i}:00:00,li,clerk" for i, a in enumerate(["request", "order"]))
+    source.write_text(_events() + late + "\n", encoding="utf-8")
+    assert _deviating(client, result) == (10, 3) and judged.misses == 2
+    assert "P10" in client.get(reverse("process-case", args=["SV-001.1"]) + "?case=P10").content.decode()
+
+    # A changed check: without the precedence constraint only P8 (approved by its requester) deviates.
+    requirement = Requirement.objects.get(code="SV-001.1")
+    spec = dict(requirement.check_spec)
+    spec["constraints"] = [c for c in spec["constraints"] if "precedence" not in c]
+    Requirement.objects.filter(pk=requirement.pk).update(check_spec=spec)
+    assert _deviating(client, result) == (10, 1) and judged.misses == 3
+
+    # A where on the check: the cases P1..P5 and P10 (before 'P6' as text), of which none deviates any more.
+    spec["where"] = "case_id < 'P6'"
+    Requirement.objects.filter(pk=requirement.pk).update(check_spec=spec)
+    assert _deviating(client, result) == (6, 0) and judged.misses == 4
+    assert len(judged) == 4
+
+
+def test_the_kept_judged_logs_are_bounded_and_shared_between_threads() -> None:
+    import threading
+    import time
+    from contextlib import ExitStack
+
+    from guifan.web.process.judged_cache import JudgedLogs
+
+    opened: list[str] = []
+    live: set[str] = set()  # the logs opened and not closed yet
+
+    def opener(name: str) -> Any:
+        def open_log(stack: ExitStack) -> Any:
+            log = f"{name}{len(opened)}"
+            opened.append(log)
+            live.add(log)
+            stack.callback(live.remove, log)
+            return log
+
+        return open_log
+
+    kept = JudgedLogs(size=2)
+    for name in ("a", "b", "a", "c"):  # c drops b, the least recently used
+        with kept.use(name, opener(name)) as log:
+            assert log[0] == name
+    assert (opened, live, len(kept)) == (["a0", "b1", "c2"], {"a0", "c2"}, 2)
+
+    inside: list[str] = []
+    problems: list[str] = []
+
+    def reader(name: str) -> None:
+        with kept.use(name, opener(name)) as log:
+            if log in inside or log not in live:
+                problems.append(log)  # two requests on one connection, or a closed one in use
+            inside.append(log)
+            time.sleep(0.05)
+            inside.remove(log)
+
+    threads = [threading.Thread(target=reader, args=(n,)) for n in "aacddabc"]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert problems == [] and len(kept) == 2 and len(live) == 2
+    kept.clear()
+    assert len(kept) == 0 and not live
+
+
+def test_the_violating_records_link_their_case(evaluated: dict[str, Result], users: dict[str, Any]) -> None:
+    result = evaluated["SV-001.1"]
+    page = client_for(users["auditor"]).get(reverse("result-detail", args=[result.pk])).content.decode()
+    table = page.split("<th>event_id</th>")[1].split("</table>")[0]
+    link = reverse("process-case", args=["SV-001.1"]) + f"?evaluation={result.evaluation_id}&amp;case="
+    assert table.count(link + "P7") == 2 and table.count(link + "P8") == 3  # every event of the two cases
+    assert table.count("<a ") == 5  # only the case column is linked

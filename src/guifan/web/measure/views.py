@@ -77,6 +77,7 @@ def result_detail(request: HttpRequest, pk: int) -> HttpResponse:
             context["records_error"] = str(exc)
         else:
             context |= {"page": page, "page_number": page_number, "pages": Paginator(range(page.total), PAGE)}
+            context["case_column"] = _case_column(result, page.columns)
     if result.kind == "sla" and result.status in ("pass", "warn", "fail"):
         try:
             context["curve"] = records.sla_curve(result)
@@ -85,6 +86,13 @@ def result_detail(request: HttpRequest, pk: int) -> HttpResponse:
     history = visible_results(request.user).filter(requirement_code=result.requirement_code, evaluation__state="done")
     context["history"] = history.select_related("evaluation").order_by("evaluation__end", "-evaluation__start")[:36]
     return render(request, "measure/result.html", context)
+
+
+def _case_column(result: Result, columns: list[str]) -> int | None:
+    """Of a sequence result's violating records, the position of the case column (linked to the case's page)."""
+    spec = (result.requirement.check_spec if result.requirement else None) or {}
+    case = spec.get("case") if result.kind == "sequence" else None
+    return columns.index(case) if case in columns else None
 
 
 @login_required

@@ -8,23 +8,29 @@ result are read.
 
 from __future__ import annotations
 
+import atexit
+import hashlib
+import json
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
+from django.conf import settings
 from django.db.models import F, QuerySet
 from django.http import Http404
 
+from guifan.engine import load_pack
 from guifan.engine.periods import Period
 from guifan.engine.process.cases import WHICH, CaseTimeline, JudgedLog, Which, judged_log
 from guifan.engine.process.discovery import Discovery
 from guifan.web.core import access
 from guifan.web.measure.models import Evaluation, Result
+from guifan.web.process.judged_cache import JudgedLogs
 from guifan.web.standards.models import Requirement
 
 TOP = 25  # variants listed
@@ -96,17 +102,86 @@ def which_of(value: str | None) -> Which:
     return "all"
 
 
+JUDGED = JudgedLogs(getattr(settings, "GUIFAN_JUDGED_LOGS_KEPT", 4))
+atexit.register(JUDGED.clear)  # close the kept connections before DuckDB goes away
+
+
 @contextmanager
 def judged(result: Result) -> Iterator[JudgedLog]:
-    """The result's requirement judged again for its period (on today's catalogue and data)."""
-    from guifan.web.measure.services import write_pack
+    """The result's requirement judged again for its period (on today's catalogue and data).
 
+    The judgement is kept (:data:`JUDGED`) by a fingerprint of the pack that judges it, the period and the
+    dataset file's size and modification time, so the next page about the same period is served without
+    reading the data again, and a changed check, dataset or file is judged afresh."""
     evaluation = result.evaluation
     period = Period(evaluation.start, evaluation.end, evaluation.label)
-    with tempfile.TemporaryDirectory(prefix="guifan-discovery-") as tmp:
-        loaded = write_pack(Path(tmp))
-        with judged_log(loaded, result.requirement_code, period) as log:
-            yield log
+    own = _own_pack(result.standard_code, result.requirement_code)
+    fingerprint = _fingerprint(own, period) if own is not None else None
+    if own is None or fingerprint is None:  # the app's own datasets, or no such file: judged as it is, not kept
+        with ExitStack() as stack:
+            yield _open_catalogue(stack, result.requirement_code, period)
+        return
+    data = own[0]
+    with JUDGED.use(fingerprint, lambda stack: _open_own(stack, data, result.requirement_code, period)) as log:
+        yield log
+
+
+def _own_pack(standard_code: str, requirement: str) -> tuple[dict[str, Any], str] | None:
+    """The smallest pack that judges the requirement as the catalogue would: its standard with only this
+    requirement, its dataset and the catalogue's time zone and calendars; and the dataset's file. None when the
+    check does not read an uploaded or server dataset (the app's own datasets are written per request)."""
+    from guifan.web.core.models import Catalogue
+    from guifan.web.measure.models import DataSource
+    from guifan.web.standards.models import Standard
+    from guifan.web.standards.packs import _dataset_data, _standard_data
+
+    standard = Standard.objects.select_related("owner_unit", "current").filter(code=standard_code).first()
+    item = _standard_data(standard) if standard is not None else None
+    if item is None:
+        return None
+    item["requirements"] = [r for r in item["requirements"] if r["id"] == requirement]
+    if not item["requirements"] or not isinstance(item["requirements"][0].get("check"), dict):
+        return None
+    source = DataSource.objects.filter(name=item["requirements"][0]["check"].get("dataset")).first()
+    if source is None or not source.path:
+        return None
+    catalogue = Catalogue.current()
+    data: dict[str, Any] = {"guifan": 1, "id": catalogue.pack_id, "title": catalogue.pack_id or "guifan"}
+    data["timezone"] = catalogue.timezone
+    if catalogue.calendars:
+        data["calendars"] = catalogue.calendars
+    data["datasets"] = {source.name: _dataset_data(source, "absolute")}
+    data["standards"] = [item]
+    return data, source.path
+
+
+def _fingerprint(own: tuple[dict[str, Any], str], period: Period) -> str | None:
+    data, path = own
+    try:
+        stat = Path(path).stat()
+    except OSError:
+        return None
+    about = {
+        "pack": data,
+        "period": [period.start, period.end, period.label],
+        "file": [path, stat.st_mtime_ns, stat.st_size],
+    }
+    return hashlib.sha256(json.dumps(about, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _open_own(stack: ExitStack, data: dict[str, Any], requirement: str, period: Period) -> JudgedLog:
+    from guifan.web.standards.packs import dump_yaml
+
+    folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="guifan-discovery-")))
+    (folder / "pack.yaml").write_text(dump_yaml(data), encoding="utf-8")
+    return stack.enter_context(judged_log(load_pack(folder), requirement, period))
+
+
+def _open_catalogue(stack: ExitStack, requirement: str, period: Period) -> JudgedLog:
+    from guifan.web.measure.services import write_pack
+
+    folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="guifan-discovery-")))
+    return stack.enter_context(judged_log(write_pack(folder), requirement, period))
 
 
 @dataclass
@@ -139,9 +214,12 @@ class DiscoveryData:
     variant: VariantRow | None = None
     variant_cases: list[tuple[str, bool]] = field(default_factory=list)  # (key, conforms)
     variant_cases_total: int = 0
+    deviating_only: bool = False  # variant_cases lists only the variant's deviating cases
 
 
-def discovery_data(result: Result, which: Which, *, top: int | None = TOP, variant: str | None = None) -> DiscoveryData:
+def discovery_data(
+    result: Result, which: Which, *, top: int | None = TOP, variant: str | None = None, deviating_only: bool = False
+) -> DiscoveryData:
     with judged(result) as log:
         found = log.discover(which, top=None if variant else top)
         rows = _variant_rows(log, found)
@@ -161,6 +239,9 @@ def discovery_data(result: Result, which: Which, *, top: int | None = TOP, varia
                 numbers = found.cases_of(variant)
                 keys = [str(k) for k in log.fetched.keys.take(pa.array(numbers, type=pa.int64())).to_pylist()]
                 pairs = sorted(zip(keys, (~log.deviating[numbers]).tolist(), strict=True))
+                if deviating_only:
+                    pairs = [(key, conforms) for key, conforms in pairs if not conforms]
+                data.deviating_only = deviating_only
                 data.variant_cases_total = len(pairs)
                 data.variant_cases = pairs[:CASES_LISTED]
         return data

@@ -42,7 +42,9 @@ def discovery_page(request: HttpRequest, code: str) -> HttpResponse:
         "periods": discovery.evaluations_of(request.user, code)[:36],
     }
     try:
-        data = discovery.discovery_data(result, which, variant=variant)
+        data = discovery.discovery_data(
+            result, which, variant=variant, deviating_only=request.GET.get("deviating") == "1"
+        )
     except InputError as exc:
         context["error"] = str(exc)
         return render(request, "process/discovery.html", context)
