@@ -115,3 +115,22 @@ def test_history_is_linked_only_where_it_opens(catalogue: Path, users: dict[str,
     trail = client.get(f"/audit/standards.standardversion/{version.pk}/")
     linked = f'href="/audit/standards.standardversion/{version.pk}/"' in page.content.decode()
     assert linked == (trail.status_code == 200) == (role in {"admin", "manager", "auditor", "readonly"})
+
+
+def test_fields_without_a_verbose_name_and_moments_read_in_the_readers_terms(
+    catalogue: Path, users: dict[str, Any]
+) -> None:
+    from django.utils import translation
+
+    from guifan.web.core.models import AuditEntry
+    from guifan.web.improvement import services as findings
+
+    finding = findings.open_manual(users["admin"], title="Spilt coolant at line 2")
+    entry = AuditEntry.objects.filter(object_type="improvement.finding", action="open finding").get()
+    rows = {c.name: c for c in auditlog.changes(entry)}
+    assert rows["opened_by"].label == "opened by" and rows["opened_by"].after == "admin"
+    moment = timezone.localtime(finding.opened_at)  # stored as ISO in UTC, shown in the app's time zone
+    assert rows["opened_at"].after == moment.strftime("%Y-%m-%d %H:%M")
+    with translation.override("zh-hans"):
+        zh = {c.name: c.label for c in auditlog.changes(entry)}
+    assert (zh["opened_by"], zh["closed_by"], zh["title"]) == ("提出人", "关闭人", "标题")

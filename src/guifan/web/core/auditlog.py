@@ -16,8 +16,9 @@ from django import forms
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Model, Q, QuerySet
-from django.utils import timezone
+from django.db.models import DateTimeField, Model, Q, QuerySet
+from django.utils import formats, timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -66,6 +67,11 @@ KEY_LABELS: dict[str, Any] = {
     "file": gettext_lazy("file"),
     "size": gettext_lazy("size (bytes)"),
     "status": gettext_lazy("status"),
+    # model fields left without a verbose name of their own (Django would show the bare field name)
+    "opened_by": gettext_lazy("opened by"),
+    "closed_by": gettext_lazy("closed by"),
+    "done_by": gettext_lazy("done by"),
+    "created": gettext_lazy("created"),
 }
 
 
@@ -134,6 +140,8 @@ def _shown(field: Any, value: Any, related: Related) -> str:
     choices = dict(getattr(field, "flatchoices", None) or [])
     if value in choices:
         return str(choices[value])
+    if isinstance(field, DateTimeField) and isinstance(value, str) and (moment := parse_datetime(value)):
+        return formats.date_format(timezone.localtime(moment), "Y-m-d H:i") if timezone.is_aware(moment) else value
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
     return str(value)
@@ -156,6 +164,15 @@ def _foreign_keys(entries: list[AuditEntry]) -> Related:
     return out
 
 
+def _label(field: Any, name: str) -> str:
+    """The field's own verbose name; the key's label when the field has only Django's default one (its name
+    with spaces, never translated) or is not a model field."""
+    own = str(getattr(field, "verbose_name", "") or "")
+    if own and (own != name.replace("_", " ") or name not in KEY_LABELS):
+        return own
+    return str(KEY_LABELS.get(name) or own or name)
+
+
 def changes(entry: AuditEntry, related: Related | None = None) -> list[FieldChange]:
     """The entry's fields in a stable order, each with its value before and after and whether it changed."""
     model = _model(entry.object_type)
@@ -165,7 +182,7 @@ def changes(entry: AuditEntry, related: Related | None = None) -> list[FieldChan
     out = []
     for name in names:
         field = _field(model, name)
-        label = str(getattr(field, "verbose_name", "") or KEY_LABELS.get(name) or name)
+        label = _label(field, name)
         old = _shown(field, before.get(name), related) if entry.before is not None else ""
         new = _shown(field, after.get(name), related) if entry.after is not None else ""
         changed = entry.before is None or entry.after is None or before.get(name) != after.get(name)

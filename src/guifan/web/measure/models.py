@@ -27,6 +27,12 @@ class DataSource(models.Model):
     def path(self) -> str:
         return self.file.path if self.file else self.server_path
 
+    @property
+    def key_columns(self) -> str:
+        """The spec's key as a reader writes it: its column names separated by commas."""
+        key = self.spec.get("key") or []
+        return ", ".join(map(str, key)) if isinstance(key, list) else str(key)
+
 
 class Evaluation(models.Model):
     """One run of the catalogue's checks over one period (评估)."""

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -14,15 +16,24 @@ from guifan.web.core.models import Catalogue
 from guifan.web.measure.models import DataSource, Result
 
 
-def page(result: Result, *, limit: int | None, offset: int) -> RecordPage:
-    """Re-evaluate the result's requirement for its period on today's data and page its violating records."""
-    evaluation = result.evaluation
-    period = Period(evaluation.start, evaluation.end, evaluation.label)
+@contextmanager
+def catalogue_pack() -> Iterator[Any]:
+    """The catalogue written and loaded as a pack once, for everything one page reads through the engine
+    (writing and parsing it is most of a result page's time)."""
     from guifan.web.measure.services import write_pack
 
     with tempfile.TemporaryDirectory(prefix="guifan-records-") as tmp:
-        loaded = write_pack(Path(tmp))
-        return violating_records(loaded, result.requirement_code, period, limit=limit, offset=offset)
+        yield write_pack(Path(tmp))
+
+
+def page(result: Result, *, limit: int | None, offset: int, loaded: Any = None) -> RecordPage:
+    """Re-evaluate the result's requirement for its period on today's data and page its violating records."""
+    evaluation = result.evaluation
+    period = Period(evaluation.start, evaluation.end, evaluation.label)
+    if loaded is None:
+        with catalogue_pack() as written:
+            return violating_records(written, result.requirement_code, period, limit=limit, offset=offset)
+    return violating_records(loaded, result.requirement_code, period, limit=limit, offset=offset)
 
 
 def preview(dataset: DataSource, *, limit: int) -> RecordPage:
@@ -36,15 +47,15 @@ def preview(dataset: DataSource, *, limit: int) -> RecordPage:
     return RecordPage(dataset.name, columns, shown.rows, shown.records)
 
 
-def sla_curve(result: Result) -> dict[str, Any]:
+def sla_curve(result: Result, loaded: Any = None) -> dict[str, Any]:
     """The what-if curve of an sla result: compliance in its period at limits around its own."""
     from guifan.engine.slacurve import curve_report, default_limits, measure_requirement, sla_spec
-    from guifan.web.measure.services import write_pack
 
+    if loaded is None:
+        with catalogue_pack() as written:
+            return sla_curve(result, written)
     evaluation = result.evaluation
     period = Period(evaluation.start, evaluation.end, evaluation.label)
-    with tempfile.TemporaryDirectory(prefix="guifan-curve-") as tmp:
-        loaded = write_pack(Path(tmp))
-        spec = sla_spec(loaded, result.requirement_code)
-        measured = measure_requirement(loaded, result.requirement_code, spec, period, None)
-        return curve_report(loaded, result.requirement_code, spec, period, measured, default_limits(measured))
+    spec = sla_spec(loaded, result.requirement_code)
+    measured = measure_requirement(loaded, result.requirement_code, spec, period, None)
+    return curve_report(loaded, result.requirement_code, spec, period, measured, default_limits(measured))

@@ -69,18 +69,12 @@ def result_detail(request: HttpRequest, pk: int) -> HttpResponse:
         visible_results(request.user).select_related("evaluation", "requirement", "standard__current"), pk=pk
     )
     context: dict[str, Any] = {"result": result, "groups": result.groups.all()}
-    if result.violations and result.status in ("fail", "warn", "pass"):
-        page_number = max(1, int(request.GET.get("page", "1") or 1))
+    wants_records = bool(result.violations) and result.status in ("fail", "warn", "pass")
+    wants_curve = result.kind == "sla" and result.status in ("pass", "warn", "fail")
+    if wants_records or wants_curve:
         try:
-            page = records.page(result, limit=PAGE, offset=(page_number - 1) * PAGE)
-        except InputError as exc:
-            context["records_error"] = str(exc)
-        else:
-            context |= {"page": page, "page_number": page_number, "pages": Paginator(range(page.total), PAGE)}
-            context["case_column"] = _case_column(result, page.columns)
-    if result.kind == "sla" and result.status in ("pass", "warn", "fail"):
-        try:
-            context["curve"] = records.sla_curve(result)
+            with records.catalogue_pack() as loaded:
+                context |= _records_and_curve(request, result, loaded, wants_records, wants_curve)
         except InputError as exc:
             context["records_error"] = str(exc)
     history = visible_results(request.user).filter(requirement_code=result.requirement_code, evaluation__state="done")
@@ -93,6 +87,28 @@ def _case_column(result: Result, columns: list[str]) -> int | None:
     spec = (result.requirement.check_spec if result.requirement else None) or {}
     case = spec.get("case") if result.kind == "sequence" else None
     return columns.index(case) if case in columns else None
+
+
+def _records_and_curve(
+    request: HttpRequest, result: Result, loaded: Any, wants_records: bool, wants_curve: bool
+) -> dict[str, Any]:
+    """The violating records' page and the sla what-if curve, both read from one written pack."""
+    out: dict[str, Any] = {}
+    if wants_records:
+        page_number = max(1, int(request.GET.get("page", "1") or 1))
+        try:
+            page = records.page(result, limit=PAGE, offset=(page_number - 1) * PAGE, loaded=loaded)
+        except InputError as exc:
+            out["records_error"] = str(exc)
+        else:
+            out |= {"page": page, "page_number": page_number, "pages": Paginator(range(page.total), PAGE)}
+            out["case_column"] = _case_column(result, page.columns)
+    if wants_curve:
+        try:
+            out["curve"] = records.sla_curve(result, loaded)
+        except InputError as exc:
+            out["records_error"] = str(exc)
+    return out
 
 
 @login_required
