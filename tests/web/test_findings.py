@@ -206,3 +206,19 @@ def test_finding_page_shows_the_re_measurement(results: dict[str, Result], users
                           status="pass", value=0.99, unit_id_snapshot=first.unit_id_snapshot)  # fmt: skip
     page = client_for(users["dept"]).get(reverse("finding-detail", args=[finding.pk])).content.decode()
     assert "Re-measured since" in page and "2026-11" in page and "still violating" not in page
+
+
+def test_a_generated_title_reads_in_each_readers_language(results: dict[str, Result], users: dict[str, Any]) -> None:
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        finding, _ = services.open_from_result(users["dept"], results["CS-001"])
+    code = results["CS-001"].requirement_code
+    assert finding.title == f"{code} 在 2026-10 不达标" and finding.display_title == f"{code} failed in 2026-10"
+    page = client_for(users["dept"]).get(reverse("finding-list")).content.decode()
+    assert f"{code} failed in 2026-10" in page
+    services.update(users["dept"], finding, title=f"{code} failed in 2026-10")  # unchanged: still generated
+    assert Finding.objects.get().title_generated
+    services.update(users["dept"], finding, title="北区排班不足")
+    finding = Finding.objects.get()
+    assert not finding.title_generated and finding.display_title == "北区排班不足"

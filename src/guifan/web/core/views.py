@@ -56,9 +56,10 @@ def _open_findings(user: Any) -> dict[str, Any]:
     today = timezone.localdate()
     findings = visible_findings(user).filter(status__in=FindingStatus.not_closed)
     overdue = findings.filter(due__lt=today)
-    first = list(overdue.select_related("owner").order_by("due")[:10])
+    first = list(overdue.select_related("owner", "result__evaluation").order_by("due")[:10])
     if len(first) < 10:
-        rest = findings.exclude(pk__in=[f.pk for f in first]).select_related("owner").order_by("-opened_at")
+        rest = findings.exclude(pk__in=[f.pk for f in first]).select_related("owner", "result__evaluation")
+        rest = rest.order_by("-opened_at")
         first += list(rest[: 10 - len(first)])
     return {"open_findings": first, "open_findings_count": findings.count(), "overdue_findings_count": overdue.count()}
 

@@ -47,6 +47,7 @@ class Finding(models.Model):
     """A nonconformity to act on, with the record it is about when it came from a measured result."""
 
     title = models.CharField(_("title"), max_length=200)
+    title_generated = models.BooleanField(default=False)  # written by the app: shown in each reader's language
     description = models.TextField(_("description"), blank=True)
     source = models.CharField(_("source"), max_length=16, choices=Source.choices, default=Source.OTHER)
     severity = models.CharField(_("severity"), max_length=16, blank=True)
@@ -88,7 +89,16 @@ class Finding(models.Model):
         verbose_name_plural = _("findings")
 
     def __str__(self) -> str:
-        return f"{self.number} {self.title}"
+        return f"{self.number} {self.display_title}"
+
+    @property
+    def display_title(self) -> str:
+        """The title; a generated one is said again in the reader's language."""
+        if self.title_generated and self.result is not None:
+            from guifan.web.improvement.services import default_title
+
+            return default_title(self.result, self.source, self.key)
+        return self.title
 
     @property
     def number(self) -> str:

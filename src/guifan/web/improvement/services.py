@@ -62,6 +62,7 @@ def open_from_result(
     requirement = result.requirement
     finding = Finding.objects.create(
         title=(title.strip() or default_title(result, source, key))[:200],
+        title_generated=not title.strip(),
         description=note.strip(),
         source=source,
         severity=requirement.severity if requirement is not None else "",
@@ -105,6 +106,8 @@ def update(actor: Any, finding: Finding, **changes: Any) -> Finding:
     if unknown:
         raise ValidationError(_("These fields cannot be changed here: %(f)s.") % {"f": ", ".join(sorted(unknown))})
     before = snapshot(finding)
+    if "title" in changes and changes["title"] != finding.display_title:
+        finding.title_generated = False  # someone wrote their own
     for name, value in changes.items():
         setattr(finding, name, value)
     finding.save()

@@ -41,7 +41,7 @@ def visible_findings(user: Any) -> QuerySet[Finding]:
 
 def filtered(request: HttpRequest) -> tuple[FindingFilter, QuerySet[Finding]]:
     form = FindingFilter(request.GET or None)
-    findings = visible_findings(request.user).select_related("unit", "owner", "standard")
+    findings = visible_findings(request.user).select_related("unit", "owner", "standard", "result__evaluation")
     data = form.cleaned_data if form.is_valid() else {}
     status = data.get("status", "")
     if status == "":
@@ -120,7 +120,7 @@ def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
         visible_findings(request.user).select_related("unit", "owner", "standard", "result__evaluation"), pk=pk
     )
     forms: dict[str, Any] = {
-        "edit": FindingEditForm(instance=finding, prefix="edit"),
+        "edit": FindingEditForm(instance=finding, prefix="edit", initial={"title": finding.display_title}),
         "action": ActionForm(prefix="action"),
         "close": CloseForm(prefix="close"),
         "reopen": ReopenForm(prefix="reopen"),
