@@ -100,6 +100,19 @@ def test_the_catalogue_itself_is_measurable(catalogue: Path, users: dict[str, An
     result = Result.objects.get(evaluation=evaluation, requirement_code="DM-001.9")
     assert (result.population, result.violations) == (3, 2)
     assert sorted(result.violating_keys) == ["DM-001", "TR-001"]
+    # the result page re-measures it on a pack narrowed to this requirement, with the app's datasets it reads
+    page = client_for(users["manager"]).get(f"/results/{result.pk}/").content.decode()
+    assert "records_error" not in page and "TR-001" in page and "guifan_standards" in page
+
+
+def test_a_narrowed_pack_holds_one_requirement_and_only_the_data_it_reads(catalogue: Path, tmp_path: Path) -> None:
+    (tmp_path / "one").mkdir()
+    (tmp_path / "all").mkdir()
+    loaded = services.write_pack(tmp_path / "one", only="CS-001.1")
+    assert [r.id for *_, r in loaded.pack.requirements()] == ["CS-001.1"]
+    assert not (tmp_path / "one" / "app").exists()  # CS-001.1 reads no app dataset
+    everything = services.write_pack(tmp_path / "all")
+    assert len(list(everything.pack.requirements())) > 1 and (tmp_path / "all" / "app").exists()
 
 
 def test_evaluations_can_be_started_from_the_command_line(catalogue: Path, users: dict[str, Any]) -> None:

@@ -83,18 +83,52 @@ def run(ids: Sequence[int], periods: Sequence[Period]) -> None:
             store(evaluation_id, outcome)
 
 
-def write_pack(folder: Path) -> Any:
+def write_pack(folder: Path, only: str | None = None) -> Any:
     """The catalogue as a pack in ``folder``, with the app's own datasets added, loaded by the engine.
+
+    ``only`` (a requirement code) narrows the pack to that requirement's standard with that one requirement,
+    and the app's datasets only when its check reads one: what a page needs to re-measure one result, at a
+    fraction of the cost of writing and parsing the whole catalogue.
 
     Hook: subgroups excluded on the quality app's chart pages go into their spc checks' ``exclude`` here, so
     every evaluation and every drawn chart leaves them out of the limits (``guifan.web.quality.services``)."""
     from guifan.web.quality.services import add_exclusions
 
-    data = add_exclusions(pack_data(sources="absolute"))
-    for name, spec in app_data.write(folder / "app").items():
-        data["datasets"].setdefault(name, spec)
+    data = pack_data(sources="absolute")
+    if only is not None:
+        data = _narrowed(data, only)
+    data = add_exclusions(data)
+    if only is None or _reads_app_data(data):
+        for name, spec in app_data.write(folder / "app").items():
+            data["datasets"].setdefault(name, spec)
     (folder / "pack.yaml").write_text(dump_yaml(data), encoding="utf-8")
     return load_pack(folder)
+
+
+def _narrowed(data: dict[str, Any], requirement: str) -> dict[str, Any]:
+    """``data`` with only the standard holding ``requirement``, and only that requirement in it."""
+    standards = []
+    for standard in data["standards"]:
+        kept = [r for r in standard.get("requirements", []) if r.get("id") == requirement]
+        if kept:
+            standards.append({**standard, "requirements": kept})
+    return {**{k: v for k, v in data.items() if k != "processes"}, "standards": standards}
+
+
+def _reads_app_data(data: dict[str, Any]) -> bool:
+    """Whether some check of ``data`` names one of the app's own datasets (anywhere in its spec)."""
+    names = {app_data.STANDARDS, app_data.RACI}
+
+    def names_one(value: Any) -> bool:
+        if isinstance(value, str):
+            return value in names
+        if isinstance(value, dict):
+            return any(names_one(v) for v in value.values())
+        if isinstance(value, list):
+            return any(names_one(v) for v in value)
+        return False
+
+    return any(names_one(r.get("check")) for s in data["standards"] for r in s.get("requirements", []))
 
 
 def _evaluate(loaded: Any, ids: Sequence[int], periods: Sequence[Period]) -> tuple[EngineEvaluation, ...]:

@@ -73,7 +73,7 @@ def result_detail(request: HttpRequest, pk: int) -> HttpResponse:
     wants_curve = result.kind == "sla" and result.status in ("pass", "warn", "fail")
     if wants_records or wants_curve:
         try:
-            with records.catalogue_pack() as loaded:
+            with records.catalogue_pack(result.requirement_code) as loaded:
                 context |= _records_and_curve(request, result, loaded, wants_records, wants_curve)
         except InputError as exc:
             context["records_error"] = str(exc)
