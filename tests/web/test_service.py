@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,19 @@ SLA_STANDARD = """
 
 @pytest.fixture
 def sla_pack(starter_dir: Path, users: dict[str, Any]) -> Path:
+    return _import_sla(starter_dir, users)
+
+
+@pytest.fixture
+def sla_pack_open(starter_dir: Path, users: dict[str, Any]) -> Path:
+    """The sla pack with one P3 ticket (1d = 7.5 business hours) still open at the end of October with half an
+    hour left: at risk."""
+    with (starter_dir / "data" / "tickets.csv").open("a", encoding="utf-8") as f:
+        f.write("T-09999,2026-10-30 09:30:00,,北区,P3,\n")
+    return _import_sla(starter_dir, users)
+
+
+def _import_sla(starter_dir: Path, users: dict[str, Any]) -> Path:
     text = (starter_dir / "pack.yaml").read_text(encoding="utf-8")
     week = ", ".join(f"{d}: ['09:00-12:00', '13:30-18:00']" for d in ("mon", "tue", "wed", "thu", "fri"))
     calendars = f"calendars:\n  cn-office:\n    week: {{{week}}}\n    builtin: cn\n"
@@ -330,3 +344,87 @@ def test_team_page_access(sla_pack: Path, users: dict[str, Any], role: str) -> N
     assert response.status_code == (404 if role == "dept_it" else 200)
     page = client_for(users["manager"]).get(reverse("result-detail", args=[result.pk])).content.decode()
     assert reverse("service-team", args=["CS-009.1"]) in page
+
+
+# --- the team page: findings from breaches -------------------------------------------------------------------
+
+
+def _team_url(result: Result, team: str = "") -> str:
+    from urllib.parse import urlencode
+
+    query = {"evaluation": result.evaluation_id} | ({"team": team} if team else {})
+    return reverse("service-team", args=["CS-009.1"]) + "?" + urlencode(query)
+
+
+def _forms(html: str) -> dict[str, dict[str, str]]:
+    """key -> the hidden fields of each one-click finding form on the page."""
+    out = {}
+    for form in re.findall(r'<form method="post" action="/findings/from-result/\d+/".*?</form>', html, re.S):
+        fields = {k: html_lib.unescape(v) for k, v in re.findall(r'name="(\w+)" value="([^"]*)"', form)}
+        out[fields["key"]] = fields
+    return out
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_team_page_finding_buttons_by_role(sla_pack: Path, users: dict[str, Any], role: str) -> None:
+    result = _evaluated(users)
+    group = result.groups.filter(violations__gt=0).first()
+    assert group is not None
+    team = " · ".join(str(v) for v in group.by.values())
+    response = client_for(users[role]).get(_team_url(result, team))
+    if role == "dept_it":
+        assert response.status_code == 404
+        return
+    forms = _forms(response.content.decode())
+    report = response.context["report"]
+    if role in ("staff", "readonly"):
+        assert forms == {}
+        return
+    assert set(report["breached"]["keys"]) | set(report["at_risk"]["keys"]) | {f"team={group.by['team']}"} == set(forms)
+    assert all(f["source"] == "breach" for f in forms.values())
+
+
+def test_breach_at_risk_and_team_findings(sla_pack_open: Path, users: dict[str, Any]) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from guifan.web.improvement.models import Finding
+
+    result = _evaluated(users)
+    group = next(g for g in result.groups.all() if g.by == {"team": "北区"})
+    assert group.violations > 0
+    team = group.by["team"]
+    client = client_for(users["dept"])
+    url = _team_url(result, team)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url)
+    report = page.context["report"]
+    assert len(report["breached"]["keys"]) >= 2  # the page lists several records: one query for all their buttons
+    assert sum("improvement_finding" in q["sql"] for q in queries.captured_queries) == 1
+    forms = _forms(page.content.decode())
+
+    ticket = report["breached"]["keys"][0]
+    opened = client.post(reverse("finding-from-result", args=[result.pk]), forms[ticket])
+    assert opened.status_code == 302 and opened["Location"] == url
+    finding = Finding.objects.get(key=ticket)
+    assert (finding.source, finding.requirement_code, finding.result_id) == ("breach", "CS-009.1", result.pk)
+    assert finding.title == f"CS-009.1: {ticket} breached the time limit"
+
+    team_form = forms[f"team={team}"]
+    assert team_form["title"] == (
+        f"CS-009.1: team {team} breached the time limit on {report['breaches']} of {report['population']} "
+        f"records in 2026-10"
+    )
+    client.post(reverse("finding-from-result", args=[result.pk]), team_form)
+    assert Finding.objects.get(key=f"team={team}").title == team_form["title"]
+
+    assert report["at_risk"]["keys"] == ["T-09999"]
+    client.post(reverse("finding-from-result", args=[result.pk]), forms["T-09999"])
+    at_risk = Finding.objects.get(key="T-09999")
+    assert at_risk.source == "breach"
+    assert at_risk.title == "CS-009.1: T-09999 is at risk of breaching the time limit (2026-10)"
+
+    again = client.get(url).content.decode()
+    assert f'href="/findings/{finding.pk}/"' in again and ticket not in _forms(again)  # a link now, not a button
+    client.post(reverse("finding-from-result", args=[result.pk]), forms[ticket])
+    assert Finding.objects.filter(key=ticket).count() == 1  # idempotent while open

@@ -226,6 +226,11 @@ def group_label(by: dict[str, Any]) -> str:
     return " · ".join("" if v is None else str(v) for v in by.values())
 
 
+def group_key(by: dict[str, Any]) -> str:
+    """The record key of a team's finding: ``team=一组`` (``team=一组, channel=电话`` for several columns)."""
+    return ", ".join(f"{k}={'' if v is None else v}" for k, v in by.items())
+
+
 @login_required
 def team_page(request: HttpRequest, code: str) -> HttpResponse:
     results = visible_results(request.user).filter(requirement_code=code, kind="sla", evaluation__state="done")
@@ -248,7 +253,8 @@ def team_page(request: HttpRequest, code: str) -> HttpResponse:
     ][-36:]
     context: dict[str, Any] = {
         "code": code, "result": result, "groups": groups, "labels": labels, "team": label if group else "",
-        "group": group, "evaluations": [(r.evaluation_id, r.evaluation.label) for r in results[:60]],
+        "group": group, "team_key": group_key(group.by) if group else "",
+        "evaluations": [(r.evaluation_id, r.evaluation.label) for r in results[:60]],
         "trend": teams.trend(history, group.by if group else None),
     }  # fmt: skip
     if result.status in ("pass", "warn", "fail"):
