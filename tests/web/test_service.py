@@ -107,16 +107,19 @@ def test_month_view_marks_national_day_2026_and_its_make_up_days(sla_pack: Path,
     for d in range(1, 8):  # 国务院办公厅 2026: 10月1日至7日放假
         assert october[f"2026-10-0{d}"][:2] == ("holiday", 0.0)
         assert "National Day" in october[f"2026-10-0{d}"][2]
-    assert october["2026-10-10"][:2] == ("makeup", 7.5)  # Saturday, 上班
+    assert october["2026-10-10"] == ("makeup", 7.5, "Make-up working day for National Day")  # Saturday, 上班
     assert october["2026-10-08"] == ("work", 7.5, "")  # Thursday after the holiday, lunch break left out
     assert october["2026-10-11"][:2] == ("closed", 0.0)  # an ordinary Sunday
     september = _days(client.get(reverse("calendar-detail", args=["cn-office"]) + "?month=2026-09").content.decode())
-    assert september["2026-09-20"][:2] == ("makeup", 7.5)  # Sunday, 上班
+    assert september["2026-09-20"] == ("makeup", 7.5, "Make-up working day for National Day")  # 国庆节's, not 中秋节's
     assert september["2026-09-25"][0] == "holiday"  # 中秋节 9月25日至27日
     assert "Mid-Autumn" in september["2026-09-25"][2]
     chinese = client_for(users["staff"], "zh-hans")
     page = chinese.get(reverse("calendar-detail", args=["cn-office"]) + "?month=2026-10").content.decode()
     assert "国庆节" in page and "调休" in page
+    assert _days(page)["2026-10-10"][2] == "国庆节调休上班"
+    may = _days(chinese.get(reverse("calendar-detail", args=["cn-office"]) + "?month=2026-05").content.decode())
+    assert may["2026-05-09"][2] == "劳动节调休上班" and may["2026-05-01"][2] == "劳动节"
 
 
 def test_month_view_navigates_between_months(sla_pack: Path, users: dict[str, Any]) -> None:
