@@ -203,6 +203,56 @@ def test_a_calendar_in_use_cannot_be_deleted(sla_pack: Path, users: dict[str, An
     }
 
 
+@pytest.mark.parametrize("role", ROLES)
+def test_calendar_rename_access(sla_pack: Path, users: dict[str, Any], role: str) -> None:
+    client = client_for(users[role])
+    page = client.get(reverse("calendar-detail", args=["spare"])).content.decode()
+    assert (reverse("calendar-rename", args=["spare"]) in page) is (role in MANAGERS)
+    response = client.post(reverse("calendar-rename", args=["spare"]), {"name": "spare-2"})
+    assert response.status_code == (302 if role in MANAGERS else 403)
+    assert ("spare-2" in Catalogue.current().calendars) is (role in MANAGERS)
+    if role in MANAGERS:
+        assert client.post(reverse("calendar-rename", args=["nope"]), {"name": "x"}).status_code == 404
+
+
+def test_calendar_rename_is_audited_and_refused_while_in_use(sla_pack: Path, users: dict[str, Any]) -> None:
+    client = client_for(users["manager"])
+    spare = Catalogue.current().calendars["spare"]
+    renamed = client.post(reverse("calendar-rename", args=["spare"]), {"name": "shop-hours"})
+    assert renamed["Location"] == reverse("calendar-detail", args=["shop-hours"])
+    assert Catalogue.current().calendars == {"cn-office": Catalogue.current().calendars["cn-office"],
+                                             "shop-hours": spare}  # fmt: skip
+    entry = AuditEntry.objects.get(action="rename calendar")
+    assert entry.actor == users["manager"]
+    assert entry.before == {"calendars.spare": spare, "calendars.shop-hours": None}
+    assert entry.after == {"calendars.spare": None, "calendars.shop-hours": spare}
+
+    in_use = client.post(reverse("calendar-rename", args=["cn-office"]), {"name": "office"}, follow=True)
+    text = " ".join(str(m) for m in in_use.context["messages"])
+    assert "CS-009 v1.0 CS-009.1" in text and "renamed only when no requirement uses it" in text
+    page = client.get(reverse("calendar-detail", args=["cn-office"])).content.decode()
+    assert reverse("calendar-rename", args=["cn-office"]) not in page  # the page says why instead of a form
+    for bad, message in (("cn-office", "already a calendar"), ("shop hours!", "Use letters"),
+                         ("shop-hours", "already called")):  # fmt: skip
+        refused = client.post(reverse("calendar-rename", args=["shop-hours"]), {"name": bad}, follow=True)
+        assert message in " ".join(str(m) for m in refused.context["messages"]), bad
+    assert set(Catalogue.current().calendars) == {"cn-office", "shop-hours"}
+    assert AuditEntry.objects.filter(action="rename calendar").count() == 1
+
+
+def test_calendar_rename_api(sla_pack: Path, users: dict[str, Any]) -> None:
+    staff = client_for(users["staff"]).post("/api/calendars/spare/rename/", {"name": "x"})
+    assert staff.status_code == 403
+    client = client_for(users["manager"])
+    done = client.post("/api/calendars/spare/rename/", {"name": "late-shift"}, content_type="application/json")
+    assert done.status_code == 200 and done.json()["name"] == "late-shift" and done.json()["week"]["mon"]
+    in_use = client.post("/api/calendars/cn-office/rename/", {"name": "x"}, content_type="application/json")
+    assert in_use.status_code == 400 and "CS-009.1" in in_use.json()["detail"][0]
+    taken = client.post("/api/calendars/late-shift/rename/", {"name": "cn-office"}, content_type="application/json")
+    assert taken.status_code == 400 and "already" in taken.json()["name"][0]
+    assert client.post("/api/calendars/nope/rename/", {"name": "y"}).status_code == 404
+
+
 # --- calendars: API -------------------------------------------------------------------------------------------
 
 

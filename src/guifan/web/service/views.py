@@ -122,6 +122,21 @@ def calendar_delete(request: HttpRequest, name: str) -> HttpResponse:
     return redirect("calendar-list")
 
 
+@login_required
+@require_POST
+def calendar_rename(request: HttpRequest, name: str) -> HttpResponse:
+    if not access.can_manage_catalogue(request.user):
+        raise PermissionDenied
+    _calendar(name)
+    try:
+        new_name = services.rename_calendar(request.user, name, request.POST.get("name", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("calendar-detail", name=name)
+    messages.success(request, _("Calendar %(old)s renamed to %(new)s.") % {"old": name, "new": new_name})
+    return redirect("calendar-detail", name=new_name)
+
+
 # --- sla policies ------------------------------------------------------------------------------------------
 
 SHOWN = [VersionStatus.DRAFT, VersionStatus.IN_REVIEW, VersionStatus.APPROVED, VersionStatus.EFFECTIVE]
