@@ -90,6 +90,43 @@ def test_calendar_pages_access(sla_pack: Path, users: dict[str, Any], role: str)
     assert ("spare" in Catalogue.current().calendars) is (role not in MANAGERS)
 
 
+def test_calendar_list_figures_equal_the_engines(sla_pack: Path, users: dict[str, Any]) -> None:
+    """Each calendar's periods, working day and working week on the list page are what the engine measures on the
+    pack's own calendar: business time over an ordinary week (2026-11-02 to 11-09 has no holiday) and its
+    Monday, between instants."""
+    from datetime import datetime, timedelta
+
+    from guifan.engine.calendars import WorkCalendar, builtin_set
+
+    loaded = load_pack(sla_pack)
+    page = client_for(users["staff"]).get(reverse("calendar-list"))
+    html = page.content.decode()
+    rows = {row["name"]: row for row in page.context["rows"]}
+    assert set(rows) == set(loaded.pack.calendars) == {"cn-office", "spare"}
+    for name, spec in loaded.pack.calendars.items():
+        cal = WorkCalendar.from_spec(spec, default_timezone=loaded.pack.timezone, name=name)
+        monday = datetime(2026, 11, 2, tzinfo=cal.zone)
+        days = [monday + timedelta(days=i) for i in range(8)]
+        per_day = [float(h) / 3600 for h in cal.business_seconds(days[:-1], days[1:])]
+        row = rows[name]
+        assert row["timezone"] == cal.timezone == "Asia/Shanghai"
+        assert [hours for _day, _periods, hours in row["week"]] == pytest.approx(per_day)
+        assert row["week_hours"] == pytest.approx(sum(per_day))
+        assert row["day_hours"] == pytest.approx(max(per_day))  # every working day here is a full one
+        cells = html.split(f">{name}</a>", 1)[1].split("</tr>", 1)[0]
+        shown = [float(n) for n in re.findall(r'<td class="num">([\d.]+) h</td>', cells)]
+        assert shown == [pytest.approx(max(per_day)), pytest.approx(sum(per_day))]
+        for day, periods, _hours in row["week"]:
+            if periods:
+                assert f'<b class="mono">{day}</b> <span class="mono">{", ".join(periods)}</span>' in cells
+    # by hand: 09:00-12:00 and 13:30-18:00 is 7.5 h, five days 37.5 h; spare works Mondays 09:00-17:00
+    assert (rows["cn-office"]["day_hours"], rows["cn-office"]["week_hours"]) == (7.5, 37.5)
+    assert (rows["spare"]["day_hours"], rows["spare"]["week_hours"]) == (8, 8)
+    years = builtin_set("cn").years
+    assert rows["cn-office"]["years"] == years and f"cn {years[0]}–{years[-1]}" in html
+    assert [r.code for r in rows["cn-office"]["users"]] == ["CS-009.1"] and rows["spare"]["users"] == []
+
+
 def _days(html: str) -> dict[str, tuple[str, float, str]]:
     """date -> (kind, hours, label) from the month grid."""
     out = {}
