@@ -295,6 +295,29 @@ def test_keys_found_by_walking_in_key_order(
         assert walked.violating_keys == ("T1", "T10", "T2", "T3", "T5", "T6", "T8", "T9")
 
 
+def test_only_the_columns_the_check_reads_are_loaded(write_pack: WritePack) -> None:
+    def read(requirement: str) -> dict[str, set[str] | None]:
+        folder = write_pack(HEAD + requirement, tickets__csv=TICKETS, status__csv=STATUS)
+        runner = LocalRunner(load_pack(folder))
+        try:
+            runner.validate()
+            return runner.read_columns()
+        finally:
+            runner.close()
+
+    # channel is never read; the key and time always are; the pauses' where reads status
+    assert read(check(**PER_PRIORITY, pauses=PAUSES, by="team")) == {
+        "tickets": {"ticket_id", "created_at", "resolved_at", "priority", "team"},
+        "status": {"ticket_id", "status", "entered_at", "left_at"},
+    }
+    unfiltered = "{dataset: status, key: ticket_id, from: entered_at, to: left_at}"
+    assert read(check(limit="24h", where="\"channel = 'web'\"", pauses=unfiltered)) == {
+        "tickets": {"ticket_id", "created_at", "resolved_at", "channel"},
+        "status": {"ticket_id", "entered_at", "left_at"},
+    }
+    assert read(check(limit="24h", stop="created_at")) == {"tickets": {"ticket_id", "created_at"}}
+
+
 # --- what-if limits and their labels ---------------------------------------------------------------------------
 
 
