@@ -157,6 +157,11 @@ def test_month_view_marks_national_day_2026_and_its_make_up_days(sla_pack: Path,
     assert _days(page)["2026-10-10"][2] == "国庆节调休上班"
     may = _days(chinese.get(reverse("calendar-detail", args=["cn-office"]) + "?month=2026-05").content.decode())
     assert may["2026-05-09"][2] == "劳动节调休上班" and may["2026-05-01"][2] == "劳动节"
+    url = reverse("calendar-detail", args=["cn-office"]) + "?month=2025-10"
+    both = _days(client.get(url).content.decode())  # 2025: one notice paragraph for both holidays
+    assert both["2025-10-11"][2] == "Make-up working day for National Day and Mid-Autumn Festival"
+    assert both["2025-10-06"][2] == "National Day and Mid-Autumn Festival"
+    assert _days(chinese.get(url).content.decode())["2025-10-11"][2] == "国庆节、中秋节调休上班"
 
 
 def test_month_view_navigates_between_months(sla_pack: Path, users: dict[str, Any]) -> None:

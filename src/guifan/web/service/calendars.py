@@ -88,8 +88,12 @@ def _place(place: str, message: str) -> str:
 
 
 def festival_label(name: str) -> str:
-    """``国庆节、中秋节`` in the user's language."""
-    return "、".join(_(FESTIVALS[part]) if part in FESTIVALS else part for part in name.split("、"))
+    """``国庆节、中秋节`` in the user's language ("National Day and Mid-Autumn Festival")."""
+    parts = [_(FESTIVALS[part]) if part in FESTIVALS else part for part in name.split("、")]
+    if len(parts) == 1:
+        return parts[0]
+    # Translators: joins two holiday names that a notice gives together (国庆节、中秋节)
+    return _("%(first)s and %(second)s") % {"first": "、".join(parts[:-1]), "second": parts[-1]}
 
 
 @dataclass
