@@ -190,3 +190,19 @@ def test_show_prints_each_day(pack: Path) -> None:
         "2026-12-25 Fri  09:00-12:00, 13:00-18:00",
         "2026-12-26 Sat  closed",
     ]
+
+
+def test_show_names_the_holiday_of_built_in_days(pack: Path) -> None:
+    file = pack / "pack.yaml"
+    text = file.read_text(encoding="utf-8")
+    file.write_text(
+        text.replace("calendars:\n", "calendars:\n  cn-office: {week: {mon: ['09:00-17:00']}, builtin: cn}\n", 1)
+    )
+    code, out, _ = invoke("calendar", "show", str(pack), "cn-office", "--from", "2026-09-20", "--to", "2026-09-21")
+    assert code == 0
+    assert out.splitlines()[1:] == [
+        "2026-09-20 Sun  09:00-17:00 (make-up working day for 国庆节)",  # not 中秋节's, although nearer
+        "2026-09-21 Mon  09:00-17:00",
+    ]
+    code, out, _ = invoke("calendar", "show", str(pack), "cn-office", "--from", "2026-10-01", "--to", "2026-10-01")
+    assert out.splitlines()[1] == "2026-10-01 Thu  closed (holiday: 国庆节)"

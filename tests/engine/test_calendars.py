@@ -198,6 +198,41 @@ def test_builtin_cn_matches_the_official_notices() -> None:
     assert "国办发明电〔2023〕7号" in cn.sources[2024] and "国办发明电〔2024〕12号" in cn.sources[2025]
 
 
+OFFICIAL = {"元旦", "春节", "清明节", "劳动节", "端午节", "中秋节", "国庆节"}  # the notices' seven holidays
+
+
+def test_builtin_cn_names_every_day_off_and_make_up_day_by_its_holiday() -> None:
+    """Each make-up working day (调休上班) names the holiday whose paragraph of the notice lists it, and lies within
+    three weeks of that holiday's days off."""
+    cn = builtin_set("cn")
+    assert set(cn.holiday_names) == cn.holidays and set(cn.workday_names) == cn.workdays
+    for day, name in [*cn.holiday_names.items(), *cn.workday_names.items()]:
+        assert set(name.split("、")) <= OFFICIAL, (day, name)
+    for day, name in cn.workday_names.items():
+        off = [d for d, n in cn.holiday_names.items() if n == name]
+        assert off, (day, name)
+        assert min(abs((d - day).days) for d in off) <= 21, (day, name)
+        assert day.weekday() >= 5, day  # a weekend day made a working day
+    assert cn.name_of(date(2026, 9, 20)) == "国庆节"  # 国庆节 paragraph, although 中秋节 (25-27 Sep) is nearer
+    assert cn.name_of(date(2025, 10, 11)) == "国庆节、中秋节"
+    assert cn.name_of(date(2024, 9, 14)) == "中秋节" and cn.name_of(date(2026, 1, 4)) == "元旦"
+    assert cn.name_of(date(2026, 10, 8)) is None
+    office = WorkCalendar.from_spec({"week": {"mon": ["09:00-17:00"]}, "builtin": "cn", "holidays": ["2026-10-10"]})
+    assert office.holiday_of(date(2026, 10, 1)) == "国庆节" and office.holiday_of(date(2026, 9, 20)) == "国庆节"
+    assert office.holiday_of(date(2026, 10, 10)) is None  # the company's own holiday now, not a make-up day
+
+
+def test_builtin_set_refuses_a_day_without_a_holiday_name() -> None:
+    from guifan.engine.calendars.builtin import _parse
+
+    year = {"source": "x", "holidays": {"国庆节": "2026-10-01..2026-10-07"}, "workdays": ["2026-10-10"]}
+    with pytest.raises(ValueError, match="must map each holiday's name"):
+        _parse("xx", {"years": {2026: year}})
+    year["workdays"] = {"": ["2026-10-10"]}
+    with pytest.raises(ValueError, match="without a holiday name"):
+        _parse("xx", {"years": {2026: year}})
+
+
 # --- against an independent brute force ---------------------------------------------------------------------
 
 ZONES = ["UTC", "Asia/Shanghai", "Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "Asia/Kathmandu"]

@@ -293,3 +293,66 @@ def test_keys_found_by_walking_in_key_order(
     assert walked.details["at_risk"] == looked_up.details["at_risk"]
     if sample is None:
         assert walked.violating_keys == ("T1", "T10", "T2", "T3", "T5", "T6", "T8", "T9")
+
+
+def test_only_the_columns_the_check_reads_are_loaded(write_pack: WritePack) -> None:
+    def read(requirement: str) -> dict[str, set[str] | None]:
+        folder = write_pack(HEAD + requirement, tickets__csv=TICKETS, status__csv=STATUS)
+        runner = LocalRunner(load_pack(folder))
+        try:
+            runner.validate()
+            return runner.read_columns()
+        finally:
+            runner.close()
+
+    # channel is never read; the key and time always are; the pauses' where reads status
+    assert read(check(**PER_PRIORITY, pauses=PAUSES, by="team")) == {
+        "tickets": {"ticket_id", "created_at", "resolved_at", "priority", "team"},
+        "status": {"ticket_id", "status", "entered_at", "left_at"},
+    }
+    unfiltered = "{dataset: status, key: ticket_id, from: entered_at, to: left_at}"
+    assert read(check(limit="24h", where="\"channel = 'web'\"", pauses=unfiltered)) == {
+        "tickets": {"ticket_id", "created_at", "resolved_at", "channel"},
+        "status": {"ticket_id", "entered_at", "left_at"},
+    }
+    assert read(check(limit="24h", stop="created_at")) == {"tickets": {"ticket_id", "created_at"}}
+
+
+# --- what-if limits and their labels ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("seconds", "label"),
+    [
+        (0, "0m"),
+        (45, "45s"),
+        (30 * 60, "30m"),
+        (3600, "1h"),
+        (5400, "1h30m"),
+        (24 * 3600, "24h"),
+        (22 * 3600 + 1800, "22h30m"),
+        (72 * 3600, "72h"),
+        (6750, "1h52m30s"),  # a quarter more than 1h30m, given exactly
+        (20250, "5h37m30s"),
+        (3600.5, "1h0.5s"),
+    ],
+)
+def test_duration_label_is_hours_and_minutes(seconds: float, label: str) -> None:
+    from guifan.engine.slacurve import duration_label
+
+    assert duration_label(round(seconds * 1_000_000)) == label
+
+
+def test_default_limits_are_whole_minutes_labelled_exactly() -> None:
+    """Fractions of 1h30m and of 7h30m (a working day) fall between minutes; they are rounded to one (halves
+    up: a quarter of 7h30m, 1h52m30s, is 1h53m)."""
+    from types import SimpleNamespace
+
+    from guifan.engine.slacurve import default_limits
+
+    hour = 3600 * 1_000_000
+    limits = default_limits(SimpleNamespace(limits_us=[int(1.5 * hour), int(7.5 * hour)]))  # type: ignore[arg-type]
+    labels = [limit.label for limit in limits]
+    assert labels == ["23m", "45m", "1h8m", "1h30m", "1h53m", "2h15m", "3h", "3h45m", "4h30m",
+                      "5h38m", "7h30m", "11h15m", "15h", "22h30m"]  # fmt: skip
+    assert all(limit.micros % (60 * 1_000_000) == 0 for limit in limits)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,19 @@ SLA_STANDARD = """
 
 @pytest.fixture
 def sla_pack(starter_dir: Path, users: dict[str, Any]) -> Path:
+    return _import_sla(starter_dir, users)
+
+
+@pytest.fixture
+def sla_pack_open(starter_dir: Path, users: dict[str, Any]) -> Path:
+    """The sla pack with one P3 ticket (1d = 7.5 business hours) still open at the end of October with half an
+    hour left: at risk."""
+    with (starter_dir / "data" / "tickets.csv").open("a", encoding="utf-8") as f:
+        f.write("T-09999,2026-10-30 09:30:00,,北区,P3,\n")
+    return _import_sla(starter_dir, users)
+
+
+def _import_sla(starter_dir: Path, users: dict[str, Any]) -> Path:
     text = (starter_dir / "pack.yaml").read_text(encoding="utf-8")
     week = ", ".join(f"{d}: ['09:00-12:00', '13:30-18:00']" for d in ("mon", "tue", "wed", "thu", "fri"))
     calendars = f"calendars:\n  cn-office:\n    week: {{{week}}}\n    builtin: cn\n"
@@ -76,6 +90,43 @@ def test_calendar_pages_access(sla_pack: Path, users: dict[str, Any], role: str)
     assert ("spare" in Catalogue.current().calendars) is (role not in MANAGERS)
 
 
+def test_calendar_list_figures_equal_the_engines(sla_pack: Path, users: dict[str, Any]) -> None:
+    """Each calendar's periods, working day and working week on the list page are what the engine measures on the
+    pack's own calendar: business time over an ordinary week (2026-11-02 to 11-09 has no holiday) and its
+    Monday, between instants."""
+    from datetime import datetime, timedelta
+
+    from guifan.engine.calendars import WorkCalendar, builtin_set
+
+    loaded = load_pack(sla_pack)
+    page = client_for(users["staff"]).get(reverse("calendar-list"))
+    html = page.content.decode()
+    rows = {row["name"]: row for row in page.context["rows"]}
+    assert set(rows) == set(loaded.pack.calendars) == {"cn-office", "spare"}
+    for name, spec in loaded.pack.calendars.items():
+        cal = WorkCalendar.from_spec(spec, default_timezone=loaded.pack.timezone, name=name)
+        monday = datetime(2026, 11, 2, tzinfo=cal.zone)
+        days = [monday + timedelta(days=i) for i in range(8)]
+        per_day = [float(h) / 3600 for h in cal.business_seconds(days[:-1], days[1:])]
+        row = rows[name]
+        assert row["timezone"] == cal.timezone == "Asia/Shanghai"
+        assert [hours for _day, _periods, hours in row["week"]] == pytest.approx(per_day)
+        assert row["week_hours"] == pytest.approx(sum(per_day))
+        assert row["day_hours"] == pytest.approx(max(per_day))  # every working day here is a full one
+        cells = html.split(f">{name}</a>", 1)[1].split("</tr>", 1)[0]
+        shown = [float(n) for n in re.findall(r'<td class="num">([\d.]+) h</td>', cells)]
+        assert shown == [pytest.approx(max(per_day)), pytest.approx(sum(per_day))]
+        for day, periods, _hours in row["week"]:
+            if periods:
+                assert f'<b class="mono">{day}</b> <span class="mono">{", ".join(periods)}</span>' in cells
+    # by hand: 09:00-12:00 and 13:30-18:00 is 7.5 h, five days 37.5 h; spare works Mondays 09:00-17:00
+    assert (rows["cn-office"]["day_hours"], rows["cn-office"]["week_hours"]) == (7.5, 37.5)
+    assert (rows["spare"]["day_hours"], rows["spare"]["week_hours"]) == (8, 8)
+    years = builtin_set("cn").years
+    assert rows["cn-office"]["years"] == years and f"cn {years[0]}–{years[-1]}" in html
+    assert [r.code for r in rows["cn-office"]["users"]] == ["CS-009.1"] and rows["spare"]["users"] == []
+
+
 def _days(html: str) -> dict[str, tuple[str, float, str]]:
     """date -> (kind, hours, label) from the month grid."""
     out = {}
@@ -93,16 +144,24 @@ def test_month_view_marks_national_day_2026_and_its_make_up_days(sla_pack: Path,
     for d in range(1, 8):  # 国务院办公厅 2026: 10月1日至7日放假
         assert october[f"2026-10-0{d}"][:2] == ("holiday", 0.0)
         assert "National Day" in october[f"2026-10-0{d}"][2]
-    assert october["2026-10-10"][:2] == ("makeup", 7.5)  # Saturday, 上班
+    assert october["2026-10-10"] == ("makeup", 7.5, "Make-up working day for National Day")  # Saturday, 上班
     assert october["2026-10-08"] == ("work", 7.5, "")  # Thursday after the holiday, lunch break left out
     assert october["2026-10-11"][:2] == ("closed", 0.0)  # an ordinary Sunday
     september = _days(client.get(reverse("calendar-detail", args=["cn-office"]) + "?month=2026-09").content.decode())
-    assert september["2026-09-20"][:2] == ("makeup", 7.5)  # Sunday, 上班
+    assert september["2026-09-20"] == ("makeup", 7.5, "Make-up working day for National Day")  # 国庆节's, not 中秋节's
     assert september["2026-09-25"][0] == "holiday"  # 中秋节 9月25日至27日
     assert "Mid-Autumn" in september["2026-09-25"][2]
     chinese = client_for(users["staff"], "zh-hans")
     page = chinese.get(reverse("calendar-detail", args=["cn-office"]) + "?month=2026-10").content.decode()
     assert "国庆节" in page and "调休" in page
+    assert _days(page)["2026-10-10"][2] == "国庆节调休上班"
+    may = _days(chinese.get(reverse("calendar-detail", args=["cn-office"]) + "?month=2026-05").content.decode())
+    assert may["2026-05-09"][2] == "劳动节调休上班" and may["2026-05-01"][2] == "劳动节"
+    url = reverse("calendar-detail", args=["cn-office"]) + "?month=2025-10"
+    both = _days(client.get(url).content.decode())  # 2025: one notice paragraph for both holidays
+    assert both["2025-10-11"][2] == "Make-up working day for National Day and Mid-Autumn Festival"
+    assert both["2025-10-06"][2] == "National Day and Mid-Autumn Festival"
+    assert _days(chinese.get(url).content.decode())["2025-10-11"][2] == "国庆节、中秋节调休上班"
 
 
 def test_month_view_navigates_between_months(sla_pack: Path, users: dict[str, Any]) -> None:
@@ -184,6 +243,56 @@ def test_a_calendar_in_use_cannot_be_deleted(sla_pack: Path, users: dict[str, An
     assert AuditEntry.objects.filter(action="delete calendar").get().before["calendars.spare"] == {
         "week": {"mon": ["09:00-17:00"]}
     }
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_calendar_rename_access(sla_pack: Path, users: dict[str, Any], role: str) -> None:
+    client = client_for(users[role])
+    page = client.get(reverse("calendar-detail", args=["spare"])).content.decode()
+    assert (reverse("calendar-rename", args=["spare"]) in page) is (role in MANAGERS)
+    response = client.post(reverse("calendar-rename", args=["spare"]), {"name": "spare-2"})
+    assert response.status_code == (302 if role in MANAGERS else 403)
+    assert ("spare-2" in Catalogue.current().calendars) is (role in MANAGERS)
+    if role in MANAGERS:
+        assert client.post(reverse("calendar-rename", args=["nope"]), {"name": "x"}).status_code == 404
+
+
+def test_calendar_rename_is_audited_and_refused_while_in_use(sla_pack: Path, users: dict[str, Any]) -> None:
+    client = client_for(users["manager"])
+    spare = Catalogue.current().calendars["spare"]
+    renamed = client.post(reverse("calendar-rename", args=["spare"]), {"name": "shop-hours"})
+    assert renamed["Location"] == reverse("calendar-detail", args=["shop-hours"])
+    assert Catalogue.current().calendars == {"cn-office": Catalogue.current().calendars["cn-office"],
+                                             "shop-hours": spare}  # fmt: skip
+    entry = AuditEntry.objects.get(action="rename calendar")
+    assert entry.actor == users["manager"]
+    assert entry.before == {"calendars.spare": spare, "calendars.shop-hours": None}
+    assert entry.after == {"calendars.spare": None, "calendars.shop-hours": spare}
+
+    in_use = client.post(reverse("calendar-rename", args=["cn-office"]), {"name": "office"}, follow=True)
+    text = " ".join(str(m) for m in in_use.context["messages"])
+    assert "CS-009 v1.0 CS-009.1" in text and "renamed only when no requirement uses it" in text
+    page = client.get(reverse("calendar-detail", args=["cn-office"])).content.decode()
+    assert reverse("calendar-rename", args=["cn-office"]) not in page  # the page says why instead of a form
+    for bad, message in (("cn-office", "already a calendar"), ("shop hours!", "Use letters"),
+                         ("shop-hours", "already called")):  # fmt: skip
+        refused = client.post(reverse("calendar-rename", args=["shop-hours"]), {"name": bad}, follow=True)
+        assert message in " ".join(str(m) for m in refused.context["messages"]), bad
+    assert set(Catalogue.current().calendars) == {"cn-office", "shop-hours"}
+    assert AuditEntry.objects.filter(action="rename calendar").count() == 1
+
+
+def test_calendar_rename_api(sla_pack: Path, users: dict[str, Any]) -> None:
+    staff = client_for(users["staff"]).post("/api/calendars/spare/rename/", {"name": "x"})
+    assert staff.status_code == 403
+    client = client_for(users["manager"])
+    done = client.post("/api/calendars/spare/rename/", {"name": "late-shift"}, content_type="application/json")
+    assert done.status_code == 200 and done.json()["name"] == "late-shift" and done.json()["week"]["mon"]
+    in_use = client.post("/api/calendars/cn-office/rename/", {"name": "x"}, content_type="application/json")
+    assert in_use.status_code == 400 and "CS-009.1" in in_use.json()["detail"][0]
+    taken = client.post("/api/calendars/late-shift/rename/", {"name": "cn-office"}, content_type="application/json")
+    assert taken.status_code == 400 and "already" in taken.json()["name"][0]
+    assert client.post("/api/calendars/nope/rename/", {"name": "y"}).status_code == 404
 
 
 # --- calendars: API -------------------------------------------------------------------------------------------
@@ -304,9 +413,9 @@ def test_team_page_numbers_equal_the_stored_result(sla_pack: Path, users: dict[s
     assert everyone["percentiles"] == details["percentiles"]
     assert everyone["open"] == details["open"]
     assert everyone["at_risk"]["count"] == details["at_risk"]["count"]
-    assert [{k: v for k, v in e.items() if k != "within"} for e in everyone["breaches_by_limit"]] == details[
-        "breaches_by_limit"
-    ]
+    assert [
+        {k: v for k, v in e.items() if k not in ("within", "business")} for e in everyone["breaches_by_limit"]
+    ] == details["breaches_by_limit"]
     per_limit = [0] * len(details["breaches_by_limit"])
     for group in result.groups.all():
         label = " · ".join(str(v) for v in group.by.values())
@@ -320,6 +429,9 @@ def test_team_page_numbers_equal_the_stored_result(sla_pack: Path, users: dict[s
         for i, entry in enumerate(report["breaches_by_limit"]):
             per_limit[i] += entry["breaches"]
         assert "curve" in report and report["curve"]["curve"]
+        labels = [p["limit"] for p in report["curve"]["curve"]]
+        assert all(re.fullmatch(r"(\d+h)?(\d+m)?", label) for label in labels), labels  # 1h53m, never 1.88h
+        assert "1h30m" in labels and "1h53m" in labels  # P3's 1d is 7h30m: ¼ of it 1h52.5m → 1h53m
     assert per_limit == [e["breaches"] for e in details["breaches_by_limit"]]
 
 
@@ -330,3 +442,87 @@ def test_team_page_access(sla_pack: Path, users: dict[str, Any], role: str) -> N
     assert response.status_code == (404 if role == "dept_it" else 200)
     page = client_for(users["manager"]).get(reverse("result-detail", args=[result.pk])).content.decode()
     assert reverse("service-team", args=["CS-009.1"]) in page
+
+
+# --- the team page: findings from breaches -------------------------------------------------------------------
+
+
+def _team_url(result: Result, team: str = "") -> str:
+    from urllib.parse import urlencode
+
+    query = {"evaluation": result.evaluation_id} | ({"team": team} if team else {})
+    return reverse("service-team", args=["CS-009.1"]) + "?" + urlencode(query)
+
+
+def _forms(html: str) -> dict[str, dict[str, str]]:
+    """key -> the hidden fields of each one-click finding form on the page."""
+    out = {}
+    for form in re.findall(r'<form method="post" action="/findings/from-result/\d+/".*?</form>', html, re.S):
+        fields = {k: html_lib.unescape(v) for k, v in re.findall(r'name="(\w+)" value="([^"]*)"', form)}
+        out[fields["key"]] = fields
+    return out
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_team_page_finding_buttons_by_role(sla_pack: Path, users: dict[str, Any], role: str) -> None:
+    result = _evaluated(users)
+    group = result.groups.filter(violations__gt=0).first()
+    assert group is not None
+    team = " · ".join(str(v) for v in group.by.values())
+    response = client_for(users[role]).get(_team_url(result, team))
+    if role == "dept_it":
+        assert response.status_code == 404
+        return
+    forms = _forms(response.content.decode())
+    report = response.context["report"]
+    if role in ("staff", "readonly"):
+        assert forms == {}
+        return
+    assert set(report["breached"]["keys"]) | set(report["at_risk"]["keys"]) | {f"team={group.by['team']}"} == set(forms)
+    assert all(f["source"] == "breach" for f in forms.values())
+
+
+def test_breach_at_risk_and_team_findings(sla_pack_open: Path, users: dict[str, Any]) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from guifan.web.improvement.models import Finding
+
+    result = _evaluated(users)
+    group = next(g for g in result.groups.all() if g.by == {"team": "北区"})
+    assert group.violations > 0
+    team = group.by["team"]
+    client = client_for(users["dept"])
+    url = _team_url(result, team)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url)
+    report = page.context["report"]
+    assert len(report["breached"]["keys"]) >= 2  # the page lists several records: one query for all their buttons
+    assert sum("improvement_finding" in q["sql"] for q in queries.captured_queries) == 1
+    forms = _forms(page.content.decode())
+
+    ticket = report["breached"]["keys"][0]
+    opened = client.post(reverse("finding-from-result", args=[result.pk]), forms[ticket])
+    assert opened.status_code == 302 and opened["Location"] == url
+    finding = Finding.objects.get(key=ticket)
+    assert (finding.source, finding.requirement_code, finding.result_id) == ("breach", "CS-009.1", result.pk)
+    assert finding.title == f"CS-009.1: {ticket} breached the time limit"
+
+    team_form = forms[f"team={team}"]
+    assert team_form["title"] == (
+        f"CS-009.1: team {team} breached the time limit on {report['breaches']} of {report['population']} "
+        f"records in 2026-10"
+    )
+    client.post(reverse("finding-from-result", args=[result.pk]), team_form)
+    assert Finding.objects.get(key=f"team={team}").title == team_form["title"]
+
+    assert report["at_risk"]["keys"] == ["T-09999"]
+    client.post(reverse("finding-from-result", args=[result.pk]), forms["T-09999"])
+    at_risk = Finding.objects.get(key="T-09999")
+    assert at_risk.source == "breach"
+    assert at_risk.title == "CS-009.1: T-09999 is at risk of breaching the time limit (2026-10)"
+
+    again = client.get(url).content.decode()
+    assert f'href="/findings/{finding.pk}/"' in again and ticket not in _forms(again)  # a link now, not a button
+    client.post(reverse("finding-from-result", args=[result.pk]), forms[ticket])
+    assert Finding.objects.filter(key=ticket).count() == 1  # idempotent while open

@@ -93,10 +93,11 @@ def show(pack: Path, name: str, from_: str, to: str) -> None:
 def _describe_day(work: WorkCalendar, day: date) -> str:
     spans = work.periods_on(day)
     text = ", ".join(f"{_clock(s)}-{_clock(e)}" for s, e in spans) or "closed"
+    holiday = work.holiday_of(day)
     if day in work.holidays:
-        return f"{text} (holiday)"
+        return f"{text} (holiday{': ' + holiday if holiday else ''})"
     if day in work.workdays:
-        return f"{text} (make-up working day)"
+        return f"{text} (make-up working day{' for ' + holiday if holiday else ''})"
     return text
 
 

@@ -87,20 +87,28 @@ def parse_limits(text: str, spec: SlaSpec, measured: Measured) -> list[Limit]:
 
 
 def default_limits(measured: Measured) -> list[Limit]:
-    """Fractions and multiples of the check's own limits."""
-    values = {round(int(current) * f) for current in measured.limits_us for f in _DEFAULT_FACTORS}
+    """Fractions and multiples of the check's own limits, rounded to whole minutes so each is labelled exactly
+    in hours and minutes (a quarter more than 1h30m is 1h53m, not 1.88h)."""
+    values = {_whole_minutes(round(int(current) * f)) for current in measured.limits_us for f in _DEFAULT_FACTORS}
     return [Limit(duration_label(v), v) for v in sorted(values)]
 
 
+def _whole_minutes(micros: int) -> int:
+    minute = 60 * 1_000_000
+    return micros if micros < minute else (micros + minute // 2) // minute * minute  # halves round up
+
+
 def duration_label(micros: int) -> str:
-    """``24h``, ``30m``, ``1h30m``, ``22h30m``, or ``1.88h`` when not a whole minute (business time)."""
-    seconds = micros / 1_000_000
-    hours, rest = divmod(seconds, 3600)
-    if rest == 0:
-        return f"{hours:g}h"
-    if rest % 60 == 0:
-        return f"{rest / 60:g}m" if hours == 0 else f"{hours:g}h{rest / 60:g}m"
-    return f"{seconds / 3600:.2f}h" if seconds >= 3600 else f"{seconds:g}s"
+    """Business time in hours and minutes, as limits are written: ``24h``, ``30m``, ``1h30m``, ``22h30m``;
+    seconds only when it is not a whole minute (``1h52m30s``, ``45s``)."""
+    whole, fraction = divmod(int(micros), 1_000_000)
+    hours, rest = divmod(whole, 3600)
+    minutes, seconds = divmod(rest, 60)
+    parts = [f"{hours}h"] if hours else []
+    parts += [f"{minutes}m"] if minutes else []
+    if seconds or fraction:
+        parts.append(f"{seconds + fraction / 1_000_000:g}s")
+    return "".join(parts) or "0m"
 
 
 def curve_report(

@@ -151,6 +151,7 @@ class WorkCalendar:
         workday_hours: Spans | None = None,
         known_years: Iterable[int] | None = None,
         name: str = "calendar",
+        day_names: Mapping[date, str] | None = None,
     ) -> None:
         if len(week) != 7:
             raise ValueError("week needs the working periods of 7 days, Monday first")
@@ -162,6 +163,10 @@ class WorkCalendar:
         self.workdays = frozenset(workdays) - self.holidays
         self.workday_hours = tuple(sorted(workday_hours or ())) or self.week[0] or None  # empty: not given
         self.known_years = None if known_years is None else frozenset(known_years)
+        # the holiday each named day off or make-up working day belongs to (from the built-in set)
+        self.day_names: Mapping[date, str] = {
+            d: n for d, n in (day_names or {}).items() if d in self.holidays or d in self.workdays
+        }
         self._table: _Table | None = None
 
     @classmethod
@@ -174,11 +179,14 @@ class WorkCalendar:
         holidays = set(expand_dates(spec.holidays))
         workdays = set(expand_dates(spec.workdays))
         known = set(expand_years(spec.known_years)) if spec.known_years is not None else None
+        names: dict[date, str] = {}
         if spec.builtin is not None:
             builtin = builtin_set(spec.builtin)
             holidays |= builtin.holidays - workdays  # the pack's own lists win over the built-in set
             workdays |= builtin.workdays - holidays
             known = (known or set()) | set(builtin.years)
+            names = {d: n for d, n in builtin.holiday_names.items() if d in holidays}
+            names |= {d: n for d, n in builtin.workday_names.items() if d in workdays}
         return cls(
             timezone=spec.timezone or default_timezone,
             week=[parse_spans(spec.week.get(day, [])) for day in WEEKDAYS],
@@ -187,9 +195,14 @@ class WorkCalendar:
             workday_hours=parse_spans(spec.workday_hours) if spec.workday_hours is not None else None,
             known_years=known,
             name=name,
+            day_names=names,
         )
 
     # --- the calendar's days ----------------------------------------------------------------------------
+
+    def holiday_of(self, day: date) -> str | None:
+        """The holiday a day off or make-up working day of the built-in set belongs to (``国庆节``), else None."""
+        return self.day_names.get(day)
 
     def periods_on(self, day: date) -> Spans:
         """The working periods of a local date: none on a holiday, the make-up hours on a make-up day."""

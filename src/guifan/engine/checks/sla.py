@@ -25,8 +25,10 @@ from guifan.engine.checks.common import (
     column_issues,
     compiled,
     dataset_issues,
+    expression_columns,
     expression_issues,
     json_value,
+    merge_columns,
     where_clause,
 )
 from guifan.engine.checks.registry import CheckKind, register
@@ -631,6 +633,23 @@ def datasets(spec: SlaSpec) -> list[str]:
     return names
 
 
+def columns(spec: SlaSpec) -> dict[str, set[str]]:
+    """The columns the check reads: start, stop, limit_by, by and where of its dataset, and the key, from, to
+    and where of its pauses (the runner adds each dataset's key and time)."""
+    own = {
+        spec.start,
+        spec.stop,
+        *spec.by,
+        *([spec.limit_by] if spec.limit_by else []),
+        *expression_columns(spec.where),
+    }
+    if spec.pauses is None:
+        return {spec.dataset: own}
+    pauses = spec.pauses
+    paused = {*pauses.key, pauses.from_, pauses.to, *expression_columns(pauses.where)}
+    return merge_columns((spec.dataset, own), (pauses.dataset, paused))
+
+
 # --- what-if -----------------------------------------------------------------------------------------------
 
 
@@ -666,5 +685,6 @@ register(
         evaluate=evaluate,
         datasets=datasets,
         summary="the share of records handled within a business-time limit on a work calendar",
+        columns=columns,
     )
 )

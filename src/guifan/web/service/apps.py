@@ -15,5 +15,6 @@ class ServiceConfig(AppConfig):
                 "add calendar": gettext_lazy("calendar added"),
                 "edit calendar": gettext_lazy("calendar changed"),
                 "delete calendar": gettext_lazy("calendar deleted"),
+                "rename calendar": gettext_lazy("calendar renamed"),
             }
         )

@@ -8,7 +8,6 @@ The month view asks the engine for each day's working periods and measures the d
 from __future__ import annotations
 
 import calendar as _stdcal
-import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -18,14 +17,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from guifan.engine.calendars import WorkCalendar
-from guifan.engine.calendars.builtin import DATA, builtin_set
+from guifan.engine.calendars.builtin import builtin_set
 from guifan.engine.pack.calendar import WEEKDAYS, expand_dates
 from guifan.engine.pack.loader import calendar_problems
 from guifan.web.core.models import Catalogue
 
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
-# The festival names the built-in sets use (in their data files' comments), for the English interface.
+# The holiday names the built-in sets use (``HolidaySet.holiday_names``), for the English interface.
 FESTIVALS = {
     "元旦": gettext_noop("New Year's Day"),
     "春节": gettext_noop("Spring Festival"),
@@ -88,28 +87,13 @@ def _place(place: str, message: str) -> str:
     return head
 
 
-@functools.cache
-def _builtin_names(set_name: str) -> dict[date, str]:
-    """Festival names of a built-in set's days off, from the comments of its data file (``# 国庆节``)."""
-    out: dict[date, str] = {}
-    pattern = re.compile(r"^\s*-\s*([0-9.\-]+)\s*#\s*(.+?)\s*$")
-    for line in (DATA / f"{set_name}.yaml").read_text(encoding="utf-8").splitlines():
-        m = pattern.match(line)
-        if not m:
-            continue
-        name = re.split(r"[，,（(]", m[2], maxsplit=1)[0].strip()
-        try:
-            days = expand_dates([m[1]])
-        except ValueError:
-            continue
-        for day in days:
-            out[day] = name
-    return out
-
-
 def festival_label(name: str) -> str:
-    """``国庆节、中秋节`` in the user's language."""
-    return "、".join(_(FESTIVALS[part]) if part in FESTIVALS else part for part in name.split("、"))
+    """``国庆节、中秋节`` in the user's language ("National Day and Mid-Autumn Festival")."""
+    parts = [_(FESTIVALS[part]) if part in FESTIVALS else part for part in name.split("、")]
+    if len(parts) == 1:
+        return parts[0]
+    # Translators: joins two holiday names that a notice gives together (国庆节、中秋节)
+    return _("%(first)s and %(second)s") % {"first": "、".join(parts[:-1]), "second": parts[-1]}
 
 
 @dataclass
@@ -138,12 +122,11 @@ def month_days(cal: WorkCalendar, spec: dict[str, Any], year: int, month: int) -
     end = last + timedelta(days=6 - last.weekday())
     own_holidays = set(expand_dates(spec.get("holidays") or []))
     own_workdays = set(expand_dates(spec.get("workdays") or []))
-    named = _builtin_names(spec["builtin"]) if spec.get("builtin") else {}
     days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
     hours = _day_hours(cal, days)
     out: list[Day] = []
     for day, h in zip(days, hours, strict=True):
-        out.append(_day(cal, day, day.month == month, h, own_holidays, own_workdays, named))
+        out.append(_day(cal, day, day.month == month, h, own_holidays, own_workdays))
     return [out[i : i + 7] for i in range(0, len(out), 7)]
 
 
@@ -163,16 +146,21 @@ def _day(
     hours: float,
     own_holidays: set[date],
     own_workdays: set[date],
-    named: dict[date, str],
 ) -> Day:
     periods = _spans_text(cal.periods_on(day))
     weekend = not cal.week[day.weekday()]
+    holiday = cal.holiday_of(day)
     if day in cal.holidays:
         kind = "holiday"
-        label = _("company holiday") if day in own_holidays else festival_label(named.get(day, "")) or _("holiday")
+        label = _("company holiday") if day in own_holidays else festival_label(holiday or "") or _("holiday")
     elif day in cal.workdays:
         kind = "makeup"
-        label = _("company make-up working day") if day in own_workdays else _("make-up working day (调休)")
+        if day in own_workdays:
+            label = _("company make-up working day")
+        elif holiday:
+            label = _("Make-up working day for %(holiday)s") % {"holiday": festival_label(holiday)}
+        else:
+            label = _("make-up working day (调休)")
     elif weekend:
         kind, label = "closed", _("closed")
     else:

@@ -69,16 +69,50 @@ def delete_calendar(actor: Any, name: str) -> None:
         raise ValidationError(_("There is no calendar %(name)s.") % {"name": name})
     using = users_of(name)
     if using:
-        names = ", ".join(f"{r.version.standard.code} v{r.version.number} {r.code}" for r in using)
         raise ValidationError(
             _("Calendar %(name)s is used by %(reqs)s; change their checks to another calendar first.")
-            % {"name": name, "reqs": names}
+            % {"name": name, "reqs": _users_text(using)}
         )
     calendars = dict(catalogue.calendars)
     before = calendars.pop(name)
     catalogue.calendars = calendars
     catalogue.save(update_fields=["calendars"])
     record(actor, "delete calendar", catalogue, before={f"calendars.{name}": before})
+
+
+def _users_text(using: list[Any]) -> str:
+    return ", ".join(f"{r.version.standard.code} v{r.version.number} {r.code}" for r in using)
+
+
+@transaction.atomic
+def rename_calendar(actor: Any, name: str, new_name: str) -> str:
+    """Give calendar ``name`` the name ``new_name``: only while no requirement names it in its check (a check
+    would otherwise point at a calendar that is gone, and approved versions never change). Refused with the
+    requirements' codes, like a delete; the audit entry keeps the calendar under both names."""
+    _require_manage(actor)
+    catalogue = Catalogue.objects.select_for_update().get(pk=Catalogue.current().pk)
+    new_name = new_name.strip()
+    if name not in catalogue.calendars:
+        raise ValidationError(_("There is no calendar %(name)s.") % {"name": name})
+    if not NAME.match(new_name):
+        raise CalendarError({"name": [_("Use letters, digits, '.', '_' and '-' (at most 64), e.g. cn-office.")]})
+    if new_name == name:
+        raise CalendarError({"name": [_("The calendar is already called %(name)s.") % {"name": name}]})
+    if new_name in catalogue.calendars:
+        raise CalendarError({"name": [_("There is already a calendar %(name)s.") % {"name": new_name}]})
+    using = users_of(name)
+    if using:
+        raise ValidationError(
+            _("Calendar %(name)s is used by %(reqs)s; it can be renamed only when no requirement uses it.")
+            % {"name": name, "reqs": _users_text(using)}
+        )
+    calendars = {new_name if k == name else k: v for k, v in catalogue.calendars.items()}
+    catalogue.calendars = calendars
+    catalogue.save(update_fields=["calendars"])
+    spec = calendars[new_name]
+    record(actor, "rename calendar", catalogue, before={f"calendars.{name}": spec, f"calendars.{new_name}": None},
+           after={f"calendars.{name}": None, f"calendars.{new_name}": spec})  # fmt: skip
+    return new_name
 
 
 def editable_version(actor: Any, version: StandardVersion) -> StandardVersion:

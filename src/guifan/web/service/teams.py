@@ -31,13 +31,13 @@ def team_report(result: Result, team: dict[str, Any] | None) -> dict[str, Any]:
     and the what-if curve."""
     from guifan.engine.checks.sla import judge, sorted_keys, summarise
     from guifan.engine.runner import DuckDBContext, LocalRunner
-    from guifan.engine.slacurve import curve_report, default_limits, sla_spec
+    from guifan.engine.slacurve import curve_report, default_limits, duration_label, sla_spec
     from guifan.web.measure.services import write_pack
 
     evaluation = result.evaluation
     period = Period(evaluation.start, evaluation.end, evaluation.label)
     with tempfile.TemporaryDirectory(prefix="guifan-team-") as tmp:
-        loaded = write_pack(Path(tmp))
+        loaded = write_pack(Path(tmp), result.requirement_code)
         spec = sla_spec(loaded, result.requirement_code)
         runner = LocalRunner(loaded, sample=None, only={result.requirement_code})
         try:
@@ -62,6 +62,7 @@ def team_report(result: Result, team: dict[str, Any] | None) -> dict[str, Any]:
         for entry in summary["breaches_by_limit"]:
             n = entry["population"]
             entry["within"] = None if n == 0 else (n - entry["breaches"]) / n
+            entry["business"] = duration_label(round(entry["hours"] * 3600 * 1_000_000))
         curve = curve_report(loaded, result.requirement_code, spec, period, measured, default_limits(measured))
     return {
         "population": population,

@@ -9,6 +9,7 @@ urlpatterns = [
     path("calendars/<str:name>/", views.calendar_detail, name="calendar-detail"),
     path("calendars/<str:name>/edit/", views.calendar_edit, name="calendar-edit"),
     path("calendars/<str:name>/delete/", views.calendar_delete, name="calendar-delete"),
+    path("calendars/<str:name>/rename/", views.calendar_rename, name="calendar-rename"),
     path("policies/<str:code>/<str:number>/<str:req>/", views.policy_edit, name="service-policy-edit"),
     path("policies/<str:code>/<str:number>/<str:req>/draft/", views.policy_draft, name="service-policy-draft"),
     path("teams/<str:code>/", views.team_page, name="service-team"),

@@ -122,6 +122,21 @@ def calendar_delete(request: HttpRequest, name: str) -> HttpResponse:
     return redirect("calendar-list")
 
 
+@login_required
+@require_POST
+def calendar_rename(request: HttpRequest, name: str) -> HttpResponse:
+    if not access.can_manage_catalogue(request.user):
+        raise PermissionDenied
+    _calendar(name)
+    try:
+        new_name = services.rename_calendar(request.user, name, request.POST.get("name", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("calendar-detail", name=name)
+    messages.success(request, _("Calendar %(old)s renamed to %(new)s.") % {"old": name, "new": new_name})
+    return redirect("calendar-detail", name=new_name)
+
+
 # --- sla policies ------------------------------------------------------------------------------------------
 
 SHOWN = [VersionStatus.DRAFT, VersionStatus.IN_REVIEW, VersionStatus.APPROVED, VersionStatus.EFFECTIVE]
@@ -226,6 +241,11 @@ def group_label(by: dict[str, Any]) -> str:
     return " · ".join("" if v is None else str(v) for v in by.values())
 
 
+def group_key(by: dict[str, Any]) -> str:
+    """The record key of a team's finding: ``team=一组`` (``team=一组, channel=电话`` for several columns)."""
+    return ", ".join(f"{k}={'' if v is None else v}" for k, v in by.items())
+
+
 @login_required
 def team_page(request: HttpRequest, code: str) -> HttpResponse:
     results = visible_results(request.user).filter(requirement_code=code, kind="sla", evaluation__state="done")
@@ -248,7 +268,8 @@ def team_page(request: HttpRequest, code: str) -> HttpResponse:
     ][-36:]
     context: dict[str, Any] = {
         "code": code, "result": result, "groups": groups, "labels": labels, "team": label if group else "",
-        "group": group, "evaluations": [(r.evaluation_id, r.evaluation.label) for r in results[:60]],
+        "group": group, "team_key": group_key(group.by) if group else "",
+        "evaluations": [(r.evaluation_id, r.evaluation.label) for r in results[:60]],
         "trend": teams.trend(history, group.by if group else None),
     }  # fmt: skip
     if result.status in ("pass", "warn", "fail"):
