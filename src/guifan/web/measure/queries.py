@@ -7,12 +7,27 @@ import re
 from collections import Counter, defaultdict
 from typing import Any
 
-from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, QuerySet, Value, When
 
 from guifan.web.core import access
 from guifan.web.measure.models import Evaluation, Result
 from guifan.web.org.models import OrgUnit
 from guifan.web.standards.models import category_name
+
+# Results of the latest period first and, among periods that end together, the shortest (the month before the year
+# that ends with it); a period without a start (everything up to its end) is the longest. Written out so that
+# SQLite and PostgreSQL, which sort NULLs differently, agree.
+LATEST_FIRST = (
+    F("evaluation__end").desc(),
+    F("evaluation__start").desc(nulls_last=True),
+    F("evaluation__created").desc(),
+)
+OLDEST_FIRST = (  # the reverse: the latest, shortest period last
+    F("evaluation__end").asc(),
+    F("evaluation__start").asc(nulls_first=True),
+    F("evaluation__created").asc(),
+)
+SHORTEST_FIRST_BY_END = (F("evaluation__end").asc(), F("evaluation__start").desc(nulls_last=True))
 
 MONTH = re.compile(r"^\d{4}-\d{2}$")
 STATUSES = ("pass", "warn", "fail", "no_data", "error")

@@ -21,6 +21,7 @@ from guifan.web.measure import records, services
 from guifan.web.measure.datasets import register
 from guifan.web.measure.forms import DatasetForm, RunForm
 from guifan.web.measure.models import DataSource, Evaluation, Result
+from guifan.web.measure.queries import SHORTEST_FIRST_BY_END
 
 PAGE = 50
 
@@ -78,7 +79,7 @@ def result_detail(request: HttpRequest, pk: int) -> HttpResponse:
         except InputError as exc:
             context["records_error"] = str(exc)
     history = visible_results(request.user).filter(requirement_code=result.requirement_code, evaluation__state="done")
-    context["history"] = history.select_related("evaluation").order_by("evaluation__end", "-evaluation__start")[:36]
+    context["history"] = history.select_related("evaluation").order_by(*SHORTEST_FIRST_BY_END)[:36]
     return render(request, "measure/result.html", context)
 
 

@@ -30,6 +30,7 @@ from guifan.engine.process.cases import WHICH, CaseTimeline, JudgedLog, Which, j
 from guifan.engine.process.discovery import Discovery
 from guifan.web.core import access
 from guifan.web.measure.models import Evaluation, Result
+from guifan.web.measure.queries import LATEST_FIRST, OLDEST_FIRST
 from guifan.web.process.judged_cache import JudgedLogs
 from guifan.web.standards.models import Requirement
 
@@ -53,7 +54,7 @@ def result_for(user: Any, requirement: str, evaluation: str | int | None) -> Res
             results = results.filter(evaluation_id=int(str(evaluation)))
         except ValueError as exc:
             raise Http404 from exc
-    result = results.order_by("-evaluation__end", "-evaluation__start", "-evaluation__created").first()
+    result = results.order_by(*LATEST_FIRST).first()
     if result is None:
         raise Http404
     return result
@@ -68,11 +69,7 @@ def sequence_requirements(user: Any) -> list[dict[str, Any]]:
         .order_by("version__standard__code", "position")
     )
     latest: dict[str, Result] = {}
-    for r in (
-        sequence_results(user)
-        .select_related("evaluation")
-        .order_by("evaluation__end", "evaluation__start", "evaluation__created")
-    ):
+    for r in sequence_results(user).select_related("evaluation").order_by(*OLDEST_FIRST):
         latest[r.requirement_code] = r  # the last one wins: the latest, shortest period
     rows = []
     for req in requirements:
@@ -92,7 +89,7 @@ def sequence_requirements(user: Any) -> list[dict[str, Any]]:
 def evaluations_of(user: Any, requirement: str) -> QuerySet[Result]:
     """The requirement's finished results the user may see, latest period first (for choosing a period)."""
     results = sequence_results(user).filter(requirement_code=requirement).select_related("evaluation")
-    return results.order_by("-evaluation__end", "-evaluation__start", "-evaluation__created")
+    return results.order_by(*LATEST_FIRST)
 
 
 def which_of(value: str | None) -> Which:

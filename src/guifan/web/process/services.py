@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import uuid4
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -126,7 +127,7 @@ def _replace_steps(process: Process, steps: list[dict[str, Any]]) -> None:
     # a renamed step may take another's activity name: free the names first, then save
     for step in kept:
         if step.pk:
-            Step.objects.filter(pk=step.pk).update(activity=f"\x00{step.pk}")
+            Step.objects.filter(pk=step.pk).update(activity=f"__renaming-{step.pk}-{uuid4().hex}")
     for step in kept:
         if not step.type:
             step.type = StepType.EXECUTE

@@ -18,10 +18,11 @@ from django.utils.translation import gettext_lazy as _
 from guifan.engine import load_pack
 from guifan.engine.periods import Period
 from guifan.web.measure.models import Result
+from guifan.web.measure.queries import LATEST_FIRST
 from guifan.web.measure.views import visible_results
 from guifan.web.standards.packs import dump_yaml, pack_data
 
-LATEST = ("-evaluation__end", "-evaluation__start", "-evaluation__created")  # the latest, shortest period first
+LATEST = LATEST_FIRST  # the latest, shortest period first
 RULES: dict[str, tuple[Any, Any]] = {
     "we1": (_("Western Electric rule 1"), _("one point beyond the 3σ control limits")),
     "we2": (_("Western Electric rule 2"), _("2 of 3 points in a row beyond 2σ, same side")),
@@ -57,7 +58,7 @@ def spc_results(user: Any) -> QuerySet[Result]:
 def latest_results(user: Any) -> list[Result]:
     """The latest done result of every spc requirement the user may see."""
     seen: dict[str, Result] = {}
-    ordered = spc_results(user).select_related("evaluation").order_by(*LATEST)
+    ordered = spc_results(user).select_related("evaluation", "requirement").order_by(*LATEST)
     for result in ordered:
         seen.setdefault(result.requirement_code, result)
     return sorted(seen.values(), key=lambda r: r.requirement_code)
@@ -110,6 +111,14 @@ def _one(value: Any) -> Any:
     return value if not isinstance(value, list) else None
 
 
+def in_spec_order(group: dict[str, Any], result: Result) -> dict[str, Any]:
+    """A characteristic's columns in the order its check names them (PostgreSQL's jsonb keeps keys sorted)."""
+    spec = (result.requirement.check_spec if result.requirement is not None else None) or {}
+    named = spec.get("characteristic") or []
+    order = [named] if isinstance(named, str) else list(named)
+    return {k: group[k] for k in order if k in group} | {k: v for k, v in group.items() if k not in order}
+
+
 def characteristic_rows(user: Any, requirement: str = "", text: str = "") -> list[Row]:
     """Every charted characteristic of the latest spc results, worst first."""
     rows: list[Row] = []
@@ -126,7 +135,7 @@ def characteristic_rows(user: Any, requirement: str = "", text: str = "") -> lis
                 Row(
                     result,
                     key,
-                    chart.get("group", {}),
+                    in_spec_order(chart.get("group", {}), result),
                     chart.get("chart", ""),
                     chart.get("center"),
                     chart.get("lcl"),

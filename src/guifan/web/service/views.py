@@ -21,6 +21,7 @@ from guifan.engine import InputError
 from guifan.web.core import access
 from guifan.web.core.models import Catalogue
 from guifan.web.measure.models import Result
+from guifan.web.measure.queries import LATEST_FIRST, OLDEST_FIRST
 from guifan.web.measure.views import visible_results
 from guifan.web.service import calendars as cals
 from guifan.web.service import services, teams
@@ -163,11 +164,7 @@ def policy_list(request: HttpRequest) -> HttpResponse:
     codes = {r.code for r in requirements}
     latest: dict[str, Result] = {}
     results = visible_results(request.user).filter(requirement_code__in=codes, evaluation__state="done")
-    for r in (
-        results.select_related("evaluation")
-        .defer("details", "violating_keys")
-        .order_by("-evaluation__end", "-evaluation__start", "-id")
-    ):
+    for r in results.select_related("evaluation").defer("details", "violating_keys").order_by(*LATEST_FIRST, "-id"):
         latest.setdefault(r.requirement_code, r)
     rows = [
         {
@@ -249,7 +246,7 @@ def group_key(by: dict[str, Any]) -> str:
 @login_required
 def team_page(request: HttpRequest, code: str) -> HttpResponse:
     results = visible_results(request.user).filter(requirement_code=code, kind="sla", evaluation__state="done")
-    results = results.select_related("evaluation", "requirement").order_by("-evaluation__end", "-evaluation__start")
+    results = results.select_related("evaluation", "requirement").order_by(*LATEST_FIRST)
     chosen = request.GET.get("evaluation", "")
     result: Result | None = (results.filter(evaluation_id=chosen).first() if chosen.isdigit() else None) or (
         results.first()
@@ -262,9 +259,7 @@ def team_page(request: HttpRequest, code: str) -> HttpResponse:
     group = groups[labels.index(label)] if label in labels else None
     shape = _shape(result.evaluation.label)  # a trend of months for a month, of quarters for a quarter
     history = [
-        r
-        for r in results.prefetch_related("groups").order_by("evaluation__end", "evaluation__start")
-        if _shape(r.evaluation.label) == shape
+        r for r in results.prefetch_related("groups").order_by(*OLDEST_FIRST) if _shape(r.evaluation.label) == shape
     ][-36:]
     context: dict[str, Any] = {
         "code": code, "result": result, "groups": groups, "labels": labels, "team": label if group else "",

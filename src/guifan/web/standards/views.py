@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from guifan.engine.pack.model import CATEGORIES
 from guifan.web.core import access
 from guifan.web.measure.models import Result
+from guifan.web.measure.queries import LATEST_FIRST
 from guifan.web.org.forms import RaciForm
 from guifan.web.standards import services
 from guifan.web.standards.forms import DraftForm, RequirementForm
@@ -98,7 +99,7 @@ def _latest_results(standard: Standard) -> dict[str, list[Result]]:
     results = (
         Result.objects.filter(standard=standard, evaluation__state="done")
         .select_related("evaluation")
-        .order_by("-evaluation__end", "-evaluation__start")[:400]
+        .order_by(*LATEST_FIRST)[:400]
     )
     out: dict[str, list[Result]] = {}
     for r in results:
