@@ -177,3 +177,41 @@ def test_details_read_in_the_readers_language() -> None:
     with translation.override("zh-hans"):
         html = str(details_table(details))
     assert "<th>案例</th>" in html and "<td>否</td>" in html and "<th>cpk</th>" in html
+
+
+# keys the demo writes only in some data: an sla's records without a start, or with no limit for their value
+CONDITIONAL_KEYS = {"sla": {"missing_start", "no_limit"}}
+
+
+def test_every_details_key_of_every_kind_has_a_translated_label(tmp_path: Path) -> None:
+    from django.utils import translation
+
+    from guifan.demo.generator import generate_demo
+    from guifan.engine import evaluate
+    from guifan.web.core.templatetags.guifan import detail_label
+
+    pack = generate_demo(tmp_path / "demo", scale=0.05).parent
+    keys: dict[str, set[str]] = {}
+    for result in evaluate(pack, "2026-10").results:
+        keys.setdefault(result.kind or "", set()).update(result.details)
+    for kind, more in CONDITIONAL_KEYS.items():
+        keys[kind] |= more
+    assert {"spc", "sla", "coverage", "sixsigma", "sequence", "data_quality"} <= set(keys)
+    assert "expired" in keys["coverage"] and "sigma" in keys["sixsigma"]
+    unlabelled = {(kind, key) for kind, found in keys.items() for key in found if detail_label(key, top=True) is None}
+    assert not unlabelled
+    english = {key: detail_label(key, top=True) for found in keys.values() for key in found}
+    with translation.override("zh-hans"):
+        chinese = {key: detail_label(key, top=True) for key in english}
+    assert not {key for key in english if chinese[key] == english[key]}  # every one translated
+    assert english["expired"] != "expired" and english["sigma"] == "sigma level"
+    assert detail_label("sigma") is None  # deeper down (a chart's sigma) the statistical symbol stays
+
+
+def test_details_show_numbers_with_enough_digits() -> None:
+    from guifan.web.core.templatetags.guifan import details_table
+
+    html = str(details_table({"center": 12.01344, "lcl": 12.00641, "ucl": [12.01482, 12.0148], "sigma": 0.0031514,
+                              "n": 155, "big": 2345678.9}))  # fmt: skip
+    assert "<td>12.0134</td>" in html and "<td>12.0064</td>" in html and "12.0148, 12.0148" in html
+    assert "<td>0.003151</td>" in html and "<td>155</td>" in html and "<td>2,345,679</td>" in html

@@ -383,3 +383,21 @@ def test_diagram_draws_lanes_shapes_and_limits(processes: dict[str, Process], us
 def test_wrap_fits_chinese_labels() -> None:
     assert wrap("客户投诉处理流程的首次联系客户", 80) == ["客户投诉处理", "流程的首次…"]
     assert wrap("Close", 80) == ["Close"]
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en", "en-gb"])
+def test_step_names_are_in_the_readers_language(
+    users: dict[str, Any], units: dict[str, OrgUnit], language: str
+) -> None:
+    steps = [{"activity": "分派", "name_en": "Assign handler", "type": "supervise"},
+             {"activity": "回访", "name_en": "", "type": "end"}]  # fmt: skip
+    _make(users["admin"], "CMP", units["service"], steps)
+    client = client_for(users["admin"], language)
+    page = client.get("/process/definitions/CMP/").content.decode()
+    svg = client.get("/process/definitions/CMP/diagram.svg").content.decode()
+    if language.startswith("en"):  # the English name, the log's activity under it; the fallback where none
+        assert ">Assign<" in svg and ">handler<" in svg and "回访" in svg and "分派" not in svg
+        assert "Assign handler" in page and "分派" in page and "回访" in page
+    else:  # the activity only: no English step name anywhere on a Chinese page
+        assert "分派" in svg and "回访" in svg and "Assign" not in svg
+        assert "Assign handler" not in page and "分派" in page

@@ -392,3 +392,50 @@ def test_a_signal_opens_a_finding_in_one_click(plant: Path, users: dict[str, Any
     assert reverse("finding-detail", args=[finding.pk]) in again  # the open finding, not a second one
     readonly = client_for(users["readonly"]).get(chart_url("QC-1.2", M2)).content.decode()
     assert reverse("finding-from-result", args=[result("QC-1.2").pk]) not in readonly
+
+
+# --- the result page and addresses without a characteristic ---------------------------------------------------
+
+
+def test_spc_result_page_lists_flagged_characteristics_not_records(plant: Path, users: dict[str, Any]) -> None:
+    parts = result("QC-1.2")
+    flagged = [c for c in parts.details["charts"] if c["signals_total"] or c["meets_target"] is False]
+    assert parts.violations and flagged
+    page = client_for(users["manager"]).get(reverse("result-detail", args=[parts.pk])).content.decode()
+    assert "Violating records" not in page and "Flagged characteristics" in page
+    for chart in flagged:
+        query = urlencode({"key": chart["key"], "evaluation": str(parts.evaluation_id)}).replace("&", "&amp;")
+        assert f'{reverse("quality-chart", args=["QC-1.2"])}?{query}"' in page
+        assert f'{reverse("quality-capability", args=["QC-1.2"])}?{query}"' in page
+    assert '<details class="card" style="margin-top:16px">' in page  # the long details start collapsed
+    rings = client_for(users["manager"]).get(reverse("result-detail", args=[result("QC-1.1").pk])).content.decode()
+    assert "<td>74.0012</td>" in rings  # the centre line with its digits (74.00118), not 74
+
+
+def test_chart_without_a_key_opens_the_worst_characteristic(plant: Path, users: dict[str, Any]) -> None:
+    client = client_for(users["manager"])
+    parts = result("QC-1.2")
+    worst = parts.details["charts"][0]["key"]
+    for name in ("quality-chart", "quality-capability"):
+        response = client.get(reverse(name, args=["QC-1.2"]))
+        assert response.status_code == 302
+        assert response["Location"] == f"{reverse(name, args=['QC-1.2'])}?" + urlencode(
+            {"key": worst, "evaluation": parts.evaluation_id})  # fmt: skip
+    assert client.get(reverse("quality-chart", args=["QC-1.1"]))["Location"].endswith("?key=&evaluation=" + str(
+        result("QC-1.1").evaluation_id))  # fmt: skip
+    assert client.get(chart_url("QC-1.1", "")).status_code == 200  # no characteristic columns: the empty key
+    Result.objects.filter(pk=parts.pk).update(details={"charts": []})
+    listed = client.get(reverse("quality-chart", args=["QC-1.2"]))
+    assert listed["Location"] == f"{reverse('quality-characteristics')}?requirement=QC-1.2"
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_no_points_is_said_in_the_readers_language(plant: Path, users: dict[str, Any], language: str) -> None:
+    client = client_for(users["manager"], language)
+    for name in ("quality-chart", "quality-capability"):
+        response = client.get(chart_url("QC-1.2", "M9|nothing", name))
+        page = response.content.decode()
+        assert response.status_code == 200 and "'M9|nothing'" not in page  # not the engine's English
+        said = "“M9|nothing” has no points in 2026-10." if language == "en" else "“M9|nothing”在 2026-10 没有数据点。"
+        assert said in page
+        assert f"{reverse('quality-characteristics')}?requirement=QC-1.2" in page

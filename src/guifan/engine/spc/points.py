@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from guifan.engine.errors import InputError
+from guifan.engine.errors import InputError, Problem
 from guifan.engine.spc.chart import Chart
 from guifan.engine.spc.data import Subgroups
 from guifan.engine.spc.segments import FloatArray
@@ -30,6 +30,14 @@ if TYPE_CHECKING:
     from guifan.engine.periods import Period
 
 CURVE_POINTS = 121
+
+
+class NoPointsError(InputError):
+    """The characteristic has no points in the period (a period before its data, or a key it never had)."""
+
+    def __init__(self, characteristic: str) -> None:
+        self.characteristic = characteristic
+        super().__init__(Problem(f"{characteristic!r} has no points in this period", hint="choose another period"))
 
 
 def spc_spec(loaded: LoadedPack, requirement: str) -> SpcSpec:
@@ -87,7 +95,7 @@ def characteristic_points(spec: SpcSpec, done: Analysed, characteristic: str) ->
 
     analysis, found = done.analysis, done.found
     if analysis is None or characteristic not in found.labels:
-        raise InputError.at(f"{characteristic!r} has no points in this period", hint="choose another period")
+        raise NoPointsError(characteristic)
     g = found.labels.index(characteristic)
     chart = analysis.chart
     lo, hi = (int(i) for i in np.searchsorted(chart.group, [g, g + 1]))

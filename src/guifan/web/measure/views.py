@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,6 +15,7 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from guifan.engine import InputError
@@ -24,6 +27,7 @@ from guifan.web.measure.models import DataSource, Evaluation, Result
 from guifan.web.measure.queries import SHORTEST_FIRST_BY_END
 
 PAGE = 50
+OPEN_DETAILS = 3000  # details longer than this (as JSON) start collapsed
 
 
 @login_required
@@ -70,7 +74,11 @@ def result_detail(request: HttpRequest, pk: int) -> HttpResponse:
         visible_results(request.user).select_related("evaluation", "requirement", "standard__current"), pk=pk
     )
     context: dict[str, Any] = {"result": result, "groups": result.groups.all()}
-    wants_records = bool(result.violations) and result.status in ("fail", "warn", "pass")
+    details = result.details or {}
+    context["details_open"] = result.kind != "spc" and len(json.dumps(details, default=str)) <= OPEN_DETAILS
+    if result.kind == "spc":  # its violations are subgroups of characteristics, not dataset records
+        context["characteristics"] = _spc_characteristics(result)
+    wants_records = bool(result.violations) and result.status in ("fail", "warn", "pass") and result.kind != "spc"
     wants_curve = result.kind == "sla" and result.status in ("pass", "warn", "fail")
     if wants_records or wants_curve:
         try:
@@ -81,6 +89,27 @@ def result_detail(request: HttpRequest, pk: int) -> HttpResponse:
     history = visible_results(request.user).filter(requirement_code=result.requirement_code, evaluation__state="done")
     context["history"] = history.select_related("evaluation").order_by(*SHORTEST_FIRST_BY_END)[:36]
     return render(request, "measure/result.html", context)
+
+
+def _spc_characteristics(result: Result) -> list[dict[str, Any]]:
+    """The flagged characteristics of an spc result (with signals, or judged not to meet the target), worst first
+    as the engine stored them, each with its control chart's and capability report's addresses."""
+    out = []
+    for chart in (result.details or {}).get("charts", []):
+        signals = int(chart.get("signals_total", len(chart.get("signals", []))))
+        if not signals and chart.get("meets_target") is not False:
+            continue
+        query = urlencode({"key": str(chart.get("key", "")), "evaluation": str(result.evaluation_id)})
+        capability = chart.get("capability") or {}
+        out.append({
+            "key": chart.get("key", ""), "group": chart.get("group") or {}, "chart": chart.get("chart", ""),
+            "points": chart.get("points"), "signals": signals, "cpk": capability.get("cpk"),
+            "meets": chart.get("meets_target"),
+            "chart_url": f"{reverse('quality-chart', args=[result.requirement_code])}?{query}",
+            "capability_url": f"{reverse('quality-capability', args=[result.requirement_code])}?{query}"
+            if capability else "",
+        })  # fmt: skip
+    return out
 
 
 def _case_column(result: Result, columns: list[str]) -> int | None:

@@ -26,6 +26,11 @@ class StepType(models.TextChoices):
     END = "end", _("End")
 
 
+def _english() -> bool:
+    """Whether the page is in English (``en``, ``en-gb``…); every other language reads the Chinese names."""
+    return (get_language() or "").startswith("en")
+
+
 def duration_label(text: str) -> str:
     """A duration limit as people read it: 3d → 3 days (working days with business time)."""
     if not text:
@@ -68,11 +73,11 @@ class Process(models.Model):
 
     @property
     def display_name(self) -> str:
-        return self.name_en if get_language() == "en" and self.name_en else self.name
+        return self.name_en if _english() and self.name_en else self.name
 
     @property
     def display_sop(self) -> str:
-        return self.sop_en if get_language() == "en" and self.sop_en else self.sop
+        return self.sop_en if _english() and self.sop_en else self.sop
 
     @property
     def limit_label(self) -> str:
@@ -110,11 +115,12 @@ class Step(models.Model):
 
     @property
     def display_name(self) -> str:
-        return self.name_en if get_language() == "en" and self.name_en else self.activity
+        """The step in the reader's language: in English its English name, else (and in Chinese) the activity."""
+        return self.name_en if _english() and self.name_en else self.activity
 
     @property
     def display_sop(self) -> str:
-        return self.sop_en if get_language() == "en" and self.sop_en else self.sop
+        return self.sop_en if _english() and self.sop_en else self.sop
 
     @property
     def limit_label(self) -> str:

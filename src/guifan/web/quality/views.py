@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from guifan.engine import InputError
+from guifan.engine.spc.points import NoPointsError
 from guifan.web.core import access
 from guifan.web.quality import queries, services
 from guifan.web.quality.forms import ExclusionForm, SettingsForm
@@ -59,11 +60,26 @@ def _result(request: HttpRequest, code: str) -> Any:
     return result
 
 
-def _drawn(result: Any, key: str) -> tuple[dict[str, Any] | None, str]:
+def _drawn(result: Any, key: str) -> tuple[dict[str, Any] | None, str, bool]:
+    """The chart data, or the error in the reader's language, and whether the error is 'no points'."""
     try:
-        return queries.chart_data(result, key), ""
+        return queries.chart_data(result, key), "", False
+    except NoPointsError:
+        message = _("“%(key)s” has no points in %(period)s.") % {"key": key, "period": result.evaluation.label}
+        return None, message, True
     except InputError as exc:
-        return None, str(exc)
+        return None, str(exc), False
+
+
+def _without_key(request: HttpRequest, name: str, code: str, result: Any) -> HttpResponse | None:
+    """Asked without ``?key=``: to the worst characteristic of the result (the engine stores them worst first), or
+    to the requirement's characteristics when the result charted none."""
+    if "key" in request.GET:
+        return None
+    charts = (result.details or {}).get("charts") or []
+    if charts:
+        return redirect(chart_url(name, code, str(charts[0].get("key", "")), result.evaluation_id))
+    return redirect(f"{reverse('quality-characteristics')}?{urlencode({'requirement': code})}")
 
 
 def _periods(request: HttpRequest, code: str) -> list[Any]:
@@ -74,8 +90,10 @@ def _periods(request: HttpRequest, code: str) -> list[Any]:
 @login_required
 def chart(request: HttpRequest, code: str) -> HttpResponse:
     result = _result(request, code)
+    if (moved := _without_key(request, "quality-chart", code, result)) is not None:
+        return moved
     key = request.GET.get("key", "")
-    data, error = _drawn(result, key)
+    data, error, no_points = _drawn(result, key)
     exclusions = Exclusion.objects.filter(requirement_code=code, characteristic=key).select_related("created_by")
     may_exclude = services.can_exclude(request.user, code)
     form = ExclusionForm(initial={"characteristic": key})
@@ -96,7 +114,8 @@ def chart(request: HttpRequest, code: str) -> HttpResponse:
     flagged = sum(1 for rules in data["flags"] if rules) if data is not None else 0
     rule_choices = [(r, queries.rule_text(r), n) for r, n in sorted(by_rule.items(), key=lambda rn: _rule_order(rn[0]))]
     context = {
-        "result": result, "key": key, "data": data, "error": error, "exclusions": exclusions, "form": form,
+        "result": result, "key": key, "data": data, "error": error, "no_points": no_points, "exclusions": exclusions,
+        "form": form,
         "may_exclude": may_exclude, "signals": page.object_list, "page": page, "signals_total": flagged,
         "rule": rule, "rule_choices": rule_choices,
         "periods": _periods(request, code),
@@ -110,16 +129,19 @@ def chart(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def capability(request: HttpRequest, code: str) -> HttpResponse:
     result = _result(request, code)
+    if (moved := _without_key(request, "quality-capability", code, result)) is not None:
+        return moved
     key = request.GET.get("key", "")
-    data, error = _drawn(result, key)
+    data, error, no_points = _drawn(result, key)
     indices = []
     if data is not None and data.get("capability"):
         cap = data["capability"]
         pairs = (("cp", "pp"), ("cpl", "ppl"), ("cpu", "ppu"), ("cpk", "ppk"), ("cpm", None))
         indices = [(c.capitalize(), cap.get(c), (p or "").capitalize(), cap.get(p) if p else None) for c, p in pairs]
     context = {
-        "result": result, "key": key, "data": data, "error": error, "indices": indices,
+        "result": result, "key": key, "data": data, "error": error, "no_points": no_points, "indices": indices,
         "chart_url": chart_url("quality-chart", code, key, result.evaluation_id),
+        "periods": _periods(request, code) if no_points else [],
     }  # fmt: skip
     return render(request, "quality/capability.html", context)
 

@@ -118,11 +118,12 @@ _DETAIL_LABELS = {
     "count": gettext_lazy("count"),
     "cumulative": gettext_lazy("cumulative"),
     "defects": gettext_lazy("defects"),
+    "dpmo": gettext_lazy("DPMO (defects per million opportunities)"),
     "deviations": gettext_lazy("deviations"),
     "event": gettext_lazy("event"),
     "events": gettext_lazy("events"),
     "excluded": gettext_lazy("excluded"),
-    "expired": gettext_lazy("expired"),
+    "expired": gettext_lazy("covered before, record expired"),
     "fulfilled": gettext_lazy("fulfilled"),
     "fulfilment": gettext_lazy("fulfilment"),
     "group": gettext_lazy("group"),
@@ -136,6 +137,8 @@ _DETAIL_LABELS = {
     "mean": gettext_lazy("mean"),
     "meeting_target": gettext_lazy("meeting the target"),
     "meets_target": gettext_lazy("meets the target"),
+    "missing_start": gettext_lazy("records without a start"),
+    "no_limit": gettext_lazy("records without a limit"),
     "open": gettext_lazy("open"),
     "open_cases": gettext_lazy("open cases"),
     "opportunities": gettext_lazy("opportunities"),
@@ -161,8 +164,32 @@ _DETAIL_LABELS = {
 }
 
 
-def _label(key: Any) -> str:
-    return escape(str(_DETAIL_LABELS.get(key, key)))
+# Top-level keys whose word differs from the same key deeper down (a chart's sigma is its standard deviation).
+_TOP_LABELS = {
+    "sigma": gettext_lazy("sigma level"),
+}
+
+
+def detail_label(key: Any, top: bool = False) -> str | None:
+    """The reader's word for a details key, or None when it has none (``top``: a key of the details themselves)."""
+    found = (_TOP_LABELS.get(key) if top else None) or _DETAIL_LABELS.get(key)
+    return None if found is None else str(found)
+
+
+def _label(key: Any, top: bool = False) -> str:
+    return escape(detail_label(key, top) or str(key))
+
+
+def _number(value: float) -> str:
+    """A number of the details with enough digits to tell close values apart (limits, centres): six significant
+    digits from 1 up (four below), thousands separated, without an exponent from 0.0001 up."""
+    if float(value).is_integer() and abs(value) < 1e15:
+        return f"{int(value):,}"
+    if abs(value) >= 1e6:
+        return f"{value:,.0f}"
+    if abs(value) < 1:
+        return f"{value:.4g}"
+    return f"{value:,.6g}"
 
 
 def _cell(value: Any, depth: int) -> str:
@@ -171,18 +198,18 @@ def _cell(value: Any, depth: int) -> str:
     if isinstance(value, list):
         if value and all(isinstance(v, dict) for v in value) and depth < 3:
             return _records(value, depth + 1)
-        shown = ", ".join(str(v) for v in value[:_MAX_ROWS])
+        shown = ", ".join(_number(v) if isinstance(v, float) else str(v) for v in value[:_MAX_ROWS])
         more = f" … ({len(value)})" if len(value) > _MAX_ROWS else ""
         return escape(shown + more)
     if isinstance(value, bool):
         return escape(_("yes") if value else _("no"))
     if isinstance(value, float):
-        return escape(number(value))
+        return escape(_number(value))
     return escape("—" if value is None else str(value))
 
 
 def _mapping(data: dict[str, Any], depth: int) -> str:
-    rows = "".join(f"<tr><th>{_label(k)}</th><td>{_cell(v, depth)}</td></tr>" for k, v in data.items())
+    rows = "".join(f"<tr><th>{_label(k, depth == 0)}</th><td>{_cell(v, depth)}</td></tr>" for k, v in data.items())
     return f'<table class="data details">{rows}</table>'
 
 
