@@ -2,8 +2,9 @@
 
 Events of all cases are concatenated in one order: by case, then by time, then by the tie-break the caller
 chose. A case is the slice ``starts[i]:ends[i] + 1``. The primitives work on the sorted positions of one
-activity's occurrences (found once for all activities with one radix sort), so a template costs time in
-proportion to the events it is about, and no Python loop runs over events or cases.
+activity's occurrences (found by one pass over the one-byte activity codes, or, when the log has many
+activities, for all of them at once with one radix sort) and on per-case arrays built from them and shared
+by every template, so no Python loop runs over events or cases.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from numpy.typing import NDArray
 Ints = NDArray[np.int64]
 Bools = NDArray[np.bool_]
 Codes = NDArray[np.signedinteger[Any]]  # activity codes in the smallest integer type that holds them
+FEW_ACTIVITIES = 16  # up to this many, each activity's events are found by a pass over the log, not a sort
 
 
 def merge(*parts: Ints) -> Ints:
@@ -70,7 +72,9 @@ class EventLog:
     def prepare(self, activities: tuple[str, ...] = (), neighbours: bool = False) -> None:
         """Build the arrays the templates share, before several threads read them: those of every log, the
         cases of the named activities' events, and (``neighbours``) each event's neighbouring activities."""
-        _ = (self.n_cases, self.starts, self.ends, self.codes, self._by_activity)
+        _ = (self.n_cases, self.starts, self.ends, self.codes, self._small)
+        if len(self.activities) > FEW_ACTIVITIES:
+            _ = self._by_activity
         for name in activities:
             self.cases_of(name)
         if neighbours:
@@ -106,6 +110,11 @@ class EventLog:
         code = self.code(activity)
         if code < 0:
             return self.case[:0]
+        if len(self.activities) <= FEW_ACTIVITIES:  # a pass over the one-byte codes beats sorting them all
+            key = f"at:{activity}"
+            if key not in self._memo:
+                self._memo[key] = np.flatnonzero(self._small == code)
+            return self._memo[key]
         order, bounds = self._by_activity
         return order[bounds[code] : bounds[code + 1]]
 
