@@ -139,11 +139,13 @@ class EventLog:
             return np.bincount(self.cases_of(activity), minlength=self.n_cases).astype(np.int64, copy=False)
         count = self.count(activity)
         if what == "offset":
-            return np.cumsum(count) - count
+            return _offsets(count)
         idx, offset = self.at(activity), self._per_case(activity, "offset")
         if what == "first":
-            return _pick(idx, np.minimum(offset, len(idx) - 1), count > 0, self.n_events)
-        return _pick(idx, offset + count - 1, count > 0, -1)
+            return _pick(idx, np.minimum(offset, len(idx) - 1), count, self.n_events)
+        at = offset + count
+        at -= 1
+        return _pick(idx, at, count, -1)
 
     def count(self, activity: str) -> Ints:
         """How many times each case has the activity."""
@@ -228,12 +230,23 @@ class EventLog:
     def first_per_case(self, positions: Ints) -> Ints:
         """For ascending positions, per case the first of them; -1 when the case has none."""
         count = np.bincount(self.case[positions], minlength=self.n_cases)
-        return _pick(positions, np.minimum(np.cumsum(count) - count, len(positions) - 1), count > 0, -1)
+        at = _offsets(count)
+        np.minimum(at, len(positions) - 1, out=at)
+        return _pick(positions, at, count, -1)
 
 
-def _pick(values: Ints, at: Ints, where: Bools, otherwise: int) -> Ints:
-    """``values[at]`` where ``where``, else ``otherwise`` (``at`` may point anywhere in ``values`` elsewhere)."""
+def _offsets(count: Ints) -> Ints:
+    """Where each case's run begins in a case-sorted list, from how many each case has there."""
+    offset = np.cumsum(count)
+    offset -= count
+    return offset
+
+
+def _pick(values: Ints, at: Ints, count: Ints, otherwise: int) -> Ints:
+    """``values[at]`` where ``count`` is positive, else ``otherwise`` (``at`` may point anywhere in ``values``
+    there). Made in place: on ten million events a fresh temporary costs as much in page faults as the work."""
     if not len(values):
         return np.full(len(at), otherwise, dtype=np.int64)
-    out: Ints = np.where(where, values[at], otherwise)
+    out: Ints = values[at]
+    out[count == 0] = otherwise
     return out
