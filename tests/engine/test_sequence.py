@@ -459,3 +459,34 @@ def test_judging_on_threads_gives_the_same_answers() -> None:
         alone = judge(log, c)
         assert (j.violated == alone.violated).all() and (j.event == alone.event).all(), c.label
         assert (j.activations, j.fulfilled) == (alone.activations, alone.fulfilled), c.label
+
+
+@pytest.mark.parametrize("template", BINARY)
+def test_a_binary_template_with_an_activity_the_log_never_has_agrees_with_ltlf(template: str) -> None:
+    """The shared arrays use -1 for "no neighbour"; an absent activity (code -1 too) must never match it."""
+    log = make_log(ALL_TRACES)
+    for x, y in (("a", "z"), ("z", "a")):
+        violated = judge(log, one({template: [x, y]})).violated
+        expected = np.array([not holds(ltlf(template, x, y), t) for t in ALL_TRACES])
+        assert violated.tolist() == expected.tolist(), (template, x, y)
+
+
+def test_logs_with_many_activities_sort_them_once_and_judge_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Up to FEW_ACTIVITIES activities each is found by a pass over the log, beyond by one sort: same answers."""
+    import guifan.engine.process.log as log_module
+
+    rng = np.random.default_rng(11)
+    names = tuple(f"a{i:02d}" for i in range(40))
+    n = 30_000
+    cases = np.unique(np.sort(rng.integers(0, 3_000, n)), return_inverse=True)[1].astype(np.int64)
+    columns = (cases, rng.integers(0, len(names), n).astype(np.int64), np.arange(n, dtype=np.int64))
+    raws: list[dict[str, Any]] = [{t: ["a03", "a07"]} for t in BINARY]
+    raws += [{"exactly": {"activity": "a05", "n": 1}}, {"order": ["a01", "a02?", "a03"]}, {"init": "a00"}]
+    constraints, _ = parse_constraints(raws)
+    monkeypatch.setattr(log_module, "FEW_ACTIVITIES", len(names))
+    scanned = [judge(EventLog(*columns, activities=names), c) for c in constraints]
+    monkeypatch.setattr(log_module, "FEW_ACTIVITIES", 0)
+    sorted_once = [judge(EventLog(*columns, activities=names), c) for c in constraints]
+    for c, j, k in zip(constraints, scanned, sorted_once, strict=True):
+        assert (j.violated == k.violated).all() and (j.event == k.event).all(), c.label
+        assert (j.activations, j.fulfilled) == (k.activations, k.fulfilled), c.label

@@ -308,3 +308,47 @@ def test_only_the_columns_the_check_reads_are_loaded(write_pack: WritePack) -> N
     runner.validate()
     # amount is never read; the dataset's key and time always are
     assert runner.read_columns() == {"events": {"event_id", "at", "case_id", "activity", "who", "role", "team"}}
+
+
+def _random_log(seed: int, shuffled: bool) -> str:
+    """Events of 300 cases over September to November, grouped by case in time order or shuffled."""
+    import random
+
+    rng = random.Random(seed)
+    rows = []
+    for case in range(300):
+        hour = rng.randrange(80 * 24)  # hours since Sep 1
+        for _ in range(rng.randint(1, 6)):
+            hour += rng.randint(1, 30)  # no two events of a case at the same time: file order would decide
+            at = f"2026-{9 + hour // (30 * 24):02d}-{1 + hour // 24 % 30:02d} {hour % 24:02d}:00:00"
+            activity = rng.choice(["register", "approve", "notify", "pay"])
+            rows.append((f"K{case * 7919 % 1000:03d}", at, activity, f"u{rng.randint(1, 4)}"))
+    if shuffled:
+        rng.shuffle(rows)
+    lines = [f"E{i},{c},{a},{at},{who},clerk,北区,1" for i, (c, at, a, who) in enumerate(rows)]
+    return "event_id,case_id,activity,at,who,role,team,amount\n" + "\n".join(lines) + "\n"
+
+
+def test_a_shuffled_log_and_codes_made_on_a_second_thread_give_the_same_result(
+    write_pack: WritePack, monkeypatch: Any
+) -> None:
+    """Fetching groups a log that arrives grouped without moving it (keeping the key order it sorted), sorts one
+    that does not, and on large logs makes the activity codes on a second thread: all give the same result."""
+    import guifan.engine.process.fetch as fetch
+
+    constraints = (
+        "            - init: register\n            - alternate_response: [register, notify]\n"
+        "            - chain_succession: [approve, notify]\n            - different_resource: [register, approve]"
+    )
+
+    def result(events: str) -> dict[str, Any]:
+        r = sequence(write_pack, constraints, events=events)
+        return {"keys": r.violating_keys, "population": r.population, "details": r.details}
+
+    grouped = _random_log(5, shuffled=False)
+    expected = result(grouped)
+    assert expected["population"] > 50 and expected["keys"]
+    assert result(_random_log(5, shuffled=True)) == expected
+    monkeypatch.setattr(fetch, "OVERLAP_ABOVE", 0)
+    assert result(_random_log(5, shuffled=True)) == expected
+    assert result(grouped) == expected

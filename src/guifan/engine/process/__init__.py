@@ -60,6 +60,7 @@ def judge_all(log: EventLog, constraints: list[Constraint], clock: Clock = WALL,
     workers = min(os.cpu_count() or 1, len(constraints), 4)
     if workers < 2 or log.n_events < 500_000:
         return [judge(log, c, clock, now) for c in constraints]
-    log.prepare()
+    chained = any(c.template.startswith(("chain_", "not_chain_")) for c in constraints)
+    log.prepare(tuple({name for c in constraints for name in c.activities}), neighbours=chained)
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="guifan-sequence") as pool:
         return list(pool.map(lambda c: judge(log, c, clock, now), constraints))

@@ -34,7 +34,7 @@ def exactly(log: EventLog, c: Constraint) -> Judgement:
     """Violated at the (n+1)-th occurrence when there are too many; at no event when there are too few."""
     name = c.activities[0]
     idx = log.at(name)
-    rank = np.arange(len(idx)) - np.searchsorted(idx, log.first(name)[log.cases_of(name)])
+    rank = np.arange(len(idx)) - log.offset(name)[log.cases_of(name)]
     extra = np.full(log.n_cases, -1, dtype=np.int64)
     extra[log.case[idx[rank == c.n]]] = idx[rank == c.n]
     return by_case(log, log.count(name) != c.n, extra)
@@ -64,17 +64,21 @@ def _precedence(log: EventLog, a: str, b: str) -> Found:
 
 
 def _alternate_response(log: EventLog, a: str, b: str) -> Found:
-    """Each A is followed by a B before the next A."""
-    at = log.at(a)
-    next_b, next_a = log.next_of(b, at), log.following_in(at)
-    return len(at), at[(next_b < 0) | ((next_a >= 0) & (next_a < next_b))]
+    """Each A is followed by a B before the next A: among the A and B events, the one after each A in its case
+    is a B."""
+    positions, is_a, same = log.interleaved(a, b)
+    answered = np.zeros(len(positions), dtype=np.bool_)
+    answered[:-1] = same & ~is_a[1:]
+    return len(log.at(a)), positions[is_a & ~answered]
 
 
 def _alternate_precedence(log: EventLog, a: str, b: str) -> Found:
-    """Each B is preceded by an A after the previous B."""
-    bt = log.at(b)
-    prev_a, prev_b = log.previous_of(a, bt), log.preceding_in(bt)
-    return len(bt), bt[(prev_a < 0) | (prev_b > prev_a)]
+    """Each B is preceded by an A after the previous B: among the A and B events, the one before each B in its
+    case is an A."""
+    positions, is_a, same = log.interleaved(a, b)
+    preceded = np.zeros(len(positions), dtype=np.bool_)
+    preceded[1:] = same & is_a[:-1]
+    return len(log.at(b)), positions[~is_a & ~preceded]
 
 
 def _chain_response(log: EventLog, a: str, b: str) -> Found:

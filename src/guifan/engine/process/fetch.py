@@ -9,9 +9,10 @@ them in. One query fetches the events; a log that arrives grouped by case and in
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 import numpy as np
 import pyarrow as pa
@@ -25,6 +26,7 @@ from guifan.engine.process.rules import Clock
 from guifan.engine.sql import quote_ident
 
 ROWS_SHOWN = 5
+OVERLAP_ABOVE = 500_000  # events from which the codes are made on a second thread while the cases are grouped
 
 
 class LogSpec(Protocol):
@@ -60,10 +62,13 @@ class Fetched:
     open_cases: int  # cases of the period without a ``completed_by`` activity
     skipped: list[int] | None  # rows without case, activity or time, when the one query saw them all
     records: Ints | None = None  # each event's row in the source file (``__record``)
+    sorted_cases: Ints | None = None  # the case numbers sorted by key, when fetching has already sorted them
 
     @cached_property
     def key_order(self) -> Ints:
         """Case numbers sorted by key."""
+        if self.sorted_cases is not None:
+            return self.sorted_cases
         return np.asarray(pc.sort_indices(self.keys).to_numpy(), dtype=np.int64)
 
 
@@ -95,7 +100,9 @@ def _encode(column: pa.ChunkedArray) -> tuple[Ints, list[str]]:
     recode[order] = np.arange(len(names))
     recode[-1] = -1
     indices = pa.chunked_array([chunk.indices for chunk in encoded.chunks], type=encoded.type.index_type)
-    return recode[indices.fill_null(-1).to_numpy()], [names[i] for i in order]
+    if indices.null_count:
+        indices = indices.fill_null(-1)
+    return recode[indices.to_numpy()], [names[i] for i in order]
 
 
 @dataclass(frozen=True)
@@ -149,17 +156,31 @@ class EventQuery:
 
     def fetch(self) -> Fetched:
         table, skipped = _incomplete(self.ctx.query(self.sql()))
-        table = _in_file_order(table)
-        table, case, times, keys = _grouped(table)
+        table, records = _in_file_order(table)
+        if table.num_rows < OVERLAP_ABOVE:
+            codes, grouped = _coded(table), _grouped(table, records)
+        else:  # both work outside the interpreter lock (Arrow, numpy): on two cores they overlap
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="guifan-fetch") as pool:
+                coding = pool.submit(_coded, table)
+                grouped = _grouped(table, records)
+                codes = coding.result()
+        table, case, times, keys, records, key_order, moved = grouped
+        if moved is not None:
+            codes = {name: (c[moved], names) for name, (c, names) in codes.items()}
         keep = self._in_period(table, case, times, len(keys))
         done = self._completed(table, case, len(keys))
         open_cases = int(np.count_nonzero(keep & ~done)) if self.spec.completed_by else 0
         if self.spec.completed_by:
             keep &= done
         if not keep.all():
-            times = times[keep[case]]
+            rows = keep[case]
+            times, records = times[rows], records[rows]
+            codes = {name: (c[rows], names) for name, (c, names) in codes.items()}
+            if key_order is not None:
+                key_order = (np.cumsum(keep) - 1)[key_order[keep[key_order]]]
             table, case, keys = _only(table, case, keys, keep)
-        return self._assemble(table, case, times, keys, open_cases, None if self._dated() else skipped)
+        grouped = Grouped(table, case, times, keys, records, key_order, None)
+        return self._assemble(grouped, codes, open_cases, None if self._dated() else skipped)
 
     def _in_period(self, table: pa.Table, case: Ints, times: Ints, n_cases: int) -> Bools:
         """Cases whose first event falls in the period (the query already dropped those without one in it)."""
@@ -181,20 +202,18 @@ class EventQuery:
         mask = np.asarray(finishing.to_numpy(zero_copy_only=False), dtype=np.bool_)
         return np.bincount(case[mask], minlength=n_cases) > 0
 
-    def _assemble(
-        self, table: pa.Table, case: Ints, times: Ints, keys: pa.Array, open_cases: int, skipped: list[int] | None
-    ) -> Fetched:
-        activity, names = _encode(table.column("__a"))
-        resource = _encode(table.column("__r"))[0] if "__r" in table.column_names else None
-        role, roles = _encode(table.column("__o")) if "__o" in table.column_names else (None, [])
+    def _assemble(self, grouped: Grouped, codes: Coded, open_cases: int, skipped: list[int] | None) -> Fetched:
+        table, case, times, keys, records, key_order, _ = grouped
+        activity, names = codes["__a"]
+        resource = codes["__r"][0] if "__r" in codes else None
+        role, roles = codes.get("__o", (None, []))
         log = EventLog(case, activity, times, tuple(names), resource, role, tuple(roles))
         text = keys.cast(pa.string())
         groups = None
         if self.spec.by:
             firsts = pa.array(log.starts)
             groups = pa.table({c: table.column(f"__g{i}").take(firsts) for i, c in enumerate(self.spec.by)})
-        records = np.asarray(table.column("__rec").to_numpy(), dtype=np.int64)
-        return Fetched(log, text, groups, open_cases, skipped, records)
+        return Fetched(log, text, groups, open_cases, skipped, records, key_order)
 
     def vocabulary(self) -> list[str]:
         """Every activity of the whole log (all periods, after ``where``)."""
@@ -248,37 +267,82 @@ def _incomplete(table: pa.Table) -> tuple[pa.Table, list[int]]:
     return table.filter(pc.invert(missing)), rows
 
 
-def _in_file_order(table: pa.Table) -> pa.Table:
-    """The rows in source-file order (a plain scan usually returns them so already)."""
+def _in_file_order(table: pa.Table) -> tuple[pa.Table, Ints]:
+    """The rows in source-file order (a plain scan usually returns them so already), and their rows."""
     rec = np.asarray(table.column("__rec").to_numpy(), dtype=np.int64)
     if len(rec) > 1 and not (rec[1:] > rec[:-1]).all():
-        table = table.take(pa.array(np.argsort(rec, kind="stable")))
-    return table
+        order = np.argsort(rec, kind="stable")
+        table, rec = table.take(pa.array(order)), rec[order]
+    return table, rec
 
 
-def _grouped(table: pa.Table) -> tuple[pa.Table, Ints, Ints, pa.Array]:
-    """Events grouped by case in time order: (table, case number and time per event, case key per number).
+class Grouped(NamedTuple):
+    """Events grouped by case."""
+
+    table: pa.Table
+    case: Ints  # each event's case number
+    times: Ints  # each event's time, epoch microseconds
+    keys: pa.Array  # the case keys by number
+    records: Ints  # each event's row in the source file
+    key_order: Ints | None  # the case numbers sorted by key, when that order is known already
+    moved: Ints | None  # where each event came from, when the events had to be sorted
+
+
+Coded = dict[str, tuple[Ints, list[str]]]
+
+
+def _coded(table: pa.Table) -> Coded:
+    """The codes of the activity, resource and role columns the query fetched (see :func:`_encode`)."""
+    return {name: _encode(table.column(name)) for name in ("__a", "__r", "__o") if name in table.column_names}
+
+
+def _grouped(table: pa.Table, records: Ints) -> Grouped:
+    """Events grouped by case in time order, their case numbers, times and rows, and the case keys.
 
     Cases are numbered in order of first appearance. When every case's events are already together and in
     time order (file order breaking ties) nothing moves; otherwise the events are sorted by case, time, row.
     """
     n = table.num_rows
     if n == 0:
-        return table, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), pa.array([], pa.string())
+        none = np.zeros(0, dtype=np.int64)
+        return Grouped(table, none, none, pa.array([], pa.string()), records, None, None)
     cases = table.column("__c")
     changes = pc.not_equal(cases.slice(1), cases.slice(0, n - 1)).to_numpy()
-    head = np.r_[True, changes]
-    run = np.cumsum(head, dtype=np.int64) - 1
+    head = np.empty(n, dtype=np.bool_)
+    head[0], head[1:] = True, changes
     heads = cases.take(pa.array(np.flatnonzero(head))).combine_chunks()
-    encoded = heads.dictionary_encode()
     times = _micros(table.column("__t"))
     in_time = bool(((times[1:] >= times[:-1]) | head[1:]).all())
-    if len(encoded.dictionary) == len(heads) and in_time:
-        return table, run, times, heads
+    run = np.cumsum(head, dtype=np.int64)
+    run -= 1  # in place: a second array of this size costs as much in page faults as the sum itself
+    key_order = _distinct_order(heads) if in_time else None
+    if key_order is not None:  # no case comes back after another: the events are grouped already
+        return Grouped(table, run, times, heads, records, key_order if _textual(heads.type) else None, None)
+    encoded = heads.dictionary_encode()
+    if in_time and len(encoded.dictionary) == len(heads):  # the same, for keys sorting cannot tell apart
+        return Grouped(table, run, times, heads, records, None, None)
     code = np.asarray(encoded.indices.to_numpy(), dtype=np.int64)[run]
-    rec = np.asarray(table.column("__rec").to_numpy(), dtype=np.int64)
-    order = np.lexsort((rec, times, code))
-    return table.take(pa.array(order)), code[order], times[order], encoded.dictionary
+    order = np.lexsort((records, times, code))
+    taken = table.take(pa.array(order))
+    return Grouped(taken, code[order], times[order], encoded.dictionary, records[order], None, order)
+
+
+def _textual(kind: pa.DataType) -> bool:
+    return bool(pa.types.is_string(kind) or pa.types.is_large_string(kind))
+
+
+def _distinct_order(values: pa.Array) -> Ints | None:
+    """The order that sorts the values (text or integers), when no two are equal; None when some are, or when
+    they are of another type."""
+    if not (_textual(values.type) or pa.types.is_integer(values.type)):
+        return None
+    order = pc.sort_indices(values)
+    if len(values) < 2:
+        return np.asarray(order.to_numpy(), dtype=np.int64)
+    ordered = values.take(order)
+    if pc.any(pc.equal(ordered.slice(1), ordered.slice(0, len(values) - 1))).as_py():
+        return None
+    return np.asarray(order.to_numpy(), dtype=np.int64)
 
 
 def _only(table: pa.Table, case: Ints, keys: pa.Array, keep: Bools) -> tuple[pa.Table, Ints, pa.Array]:
