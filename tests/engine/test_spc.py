@@ -343,3 +343,22 @@ def test_bad_arrays_are_refused_with_a_reason() -> None:
         spc.analyse("xbar_r", spc.counts(np.array([1.0]), None, zeros(1), 1))
     with pytest.raises(spc.SpcError, match="unknown rule"):
         spc.expand(["nelson9"])
+
+
+@pytest.mark.parametrize("equal", [True, False])
+def test_observed_out_of_spec_counts_every_measurement(equal: bool) -> None:
+    """Observed shares against a direct count, with equal subgroups (read as rows) and unequal ones."""
+    rng = np.random.default_rng(7)
+    sizes = np.full(300, 5) if equal else rng.integers(2, 7, 300)
+    values = rng.normal(10.0, 1.0, int(sizes.sum()))
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    group = np.repeat(np.arange(3), 100)  # three characteristics of 100 subgroups each
+    spec = Spec(np.array([8.5, np.nan, 9.0]), np.array([11.5, 11.0, np.nan]), np.full(3, np.nan))
+    cap = spc.analyse("xbar_s", spc.subgroups(values, starts, group, 3), spec=spec).capability
+    assert cap is not None
+    owner = np.repeat(group, sizes)
+    for g in range(3):
+        mine = values[owner == g]
+        below = np.nan if np.isnan(spec.lsl[g]) else np.mean(mine < spec.lsl[g])
+        above = np.nan if np.isnan(spec.usl[g]) else np.mean(mine > spec.usl[g])
+        assert np.allclose([cap.observed_below[g], cap.observed_above[g]], [below, above], equal_nan=True)

@@ -138,16 +138,47 @@ def _overall_sd(data: Subgroups, mean: FloatArray, n: FloatArray) -> FloatArray:
 
 def _outside(data: Subgroups, spec: Spec) -> tuple[FloatArray, FloatArray]:
     """Measurements below LSL and above USL per characteristic; only subgroups whose extremes cross are read."""
-    lsl, usl = spec.lsl[data.group], spec.usl[data.group]
-    crossing = np.flatnonzero((data.low < lsl) | (data.high > usl))
+    crossing = _crossing(data, spec)
     below, above = np.zeros(data.n_groups), np.zeros(data.n_groups)
+    matrix = _as_matrix(data)
     for first in range(0, crossing.size, BLOCK):
         rows = crossing[first : first + BLOCK]
+        if matrix is not None:  # equal subgroups stored one after another: count per row, no index arrays
+            values = matrix[rows]
+            group = data.group[rows]
+            low = (values < spec.lsl[group][:, None]).sum(axis=1, dtype=np.float64)
+            high = (values > spec.usl[group][:, None]).sum(axis=1, dtype=np.float64)
+            below += np.bincount(group, weights=low, minlength=data.n_groups)
+            above += np.bincount(group, weights=high, minlength=data.n_groups)
+            continue
         values, owner = _measurements(data, rows)
         group = data.group[rows][owner]
         below += np.bincount(group, weights=(values < spec.lsl[group]).astype(np.float64), minlength=data.n_groups)
         above += np.bincount(group, weights=(values > spec.usl[group]).astype(np.float64), minlength=data.n_groups)
     return below, above
+
+
+def _crossing(data: Subgroups, spec: Spec) -> IntArray:
+    """The subgroups whose lowest or highest measurement lies outside the spec limits, found block by block so
+    the temporaries stay small (whole-length temporaries cost more in fresh memory than in arithmetic)."""
+    found = []
+    for lo, hi in blocks(data.group, starts=data.runs):
+        group = data.group[lo:hi]
+        outside = (data.low[lo:hi] < spec.lsl[group]) | (data.high[lo:hi] > spec.usl[group])
+        found.append(np.flatnonzero(outside) + lo)
+    return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+
+
+def _as_matrix(data: Subgroups) -> FloatArray | None:
+    """The measurements as one row per subgroup, when every subgroup has the same size and they are stored one
+    after another (as the check and the benchmark build them); None otherwise."""
+    count = data.size.size
+    if count == 0 or data.values.size != count * int(data.size[0]) or data.size.min() != data.size.max():
+        return None
+    n = int(data.size[0])
+    if n == 0 or not np.array_equal(data.start, np.arange(count, dtype=data.start.dtype) * n):
+        return None
+    return data.values.reshape(count, n)
 
 
 def _measurements(data: Subgroups, rows: IntArray) -> tuple[FloatArray, IntArray]:
