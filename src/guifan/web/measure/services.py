@@ -86,49 +86,57 @@ def run(ids: Sequence[int], periods: Sequence[Period]) -> None:
 def write_pack(folder: Path, only: str | None = None) -> Any:
     """The catalogue as a pack in ``folder``, with the app's own datasets added, loaded by the engine.
 
-    ``only`` (a requirement code) narrows the pack to that requirement's standard with that one requirement,
-    and the app's datasets only when its check reads one: what a page needs to re-measure one result, at a
-    fraction of the cost of writing and parsing the whole catalogue.
+    ``only`` (a requirement code) narrows it to what re-measuring that one requirement needs
+    (:func:`narrowed_pack_data`), at a fraction of the cost of writing and parsing the whole catalogue.
 
     Hook: subgroups excluded on the quality app's chart pages go into their spc checks' ``exclude`` here, so
     every evaluation and every drawn chart leaves them out of the limits (``guifan.web.quality.services``)."""
     from guifan.web.quality.services import add_exclusions
 
-    data = pack_data(sources="absolute")
-    if only is not None:
-        data = _narrowed(data, only)
-    data = add_exclusions(data)
-    if only is None or _reads_app_data(data):
+    data = add_exclusions(pack_data(sources="absolute")) if only is None else narrowed_pack_data(only)
+    if only is None or reads_app_data(data):
         for name, spec in app_data.write(folder / "app").items():
             data["datasets"].setdefault(name, spec)
     (folder / "pack.yaml").write_text(dump_yaml(data), encoding="utf-8")
     return load_pack(folder)
 
 
-def _narrowed(data: dict[str, Any], requirement: str) -> dict[str, Any]:
-    """``data`` with only the standard holding ``requirement``, and only that requirement in it."""
+def narrowed_pack_data(requirement: str) -> dict[str, Any]:
+    """Pack data (absolute sources) that measures ``requirement`` exactly as the catalogue does: the catalogue's
+    time zone and calendars, the standard holding it with only that requirement (its spc exclusions applied),
+    and the catalogue's datasets its check names. The app's own datasets are not in it (see
+    :func:`reads_app_data`). The one place pages that re-measure a single result get their pack from."""
+    from guifan.web.quality.services import add_exclusions, standard_of
+
+    standard = standard_of(requirement)
+    data = pack_data(standard.category if standard else None, sources="absolute")
+    data.pop("processes", None)  # they name standards a narrowed pack leaves out
     standards = []
-    for standard in data["standards"]:
-        kept = [r for r in standard.get("requirements", []) if r.get("id") == requirement]
+    for item in data["standards"]:
+        kept = [r for r in item.get("requirements", []) if r.get("id") == requirement]
         if kept:
-            standards.append({**standard, "requirements": kept})
-    return {**{k: v for k, v in data.items() if k != "processes"}, "standards": standards}
+            standards.append({**item, "requirements": kept})
+    named = {name for item in standards for r in item["requirements"] for name in _strings(r.get("check"))}
+    data["standards"] = standards
+    data["datasets"] = {name: spec for name, spec in data["datasets"].items() if name in named}
+    return add_exclusions(data)
 
 
-def _reads_app_data(data: dict[str, Any]) -> bool:
-    """Whether some check of ``data`` names one of the app's own datasets (anywhere in its spec)."""
+def reads_app_data(data: dict[str, Any]) -> bool:
+    """Whether some check of ``data`` names one of the app's own datasets."""
     names = {app_data.STANDARDS, app_data.RACI}
+    return any(names & _strings(r.get("check")) for s in data["standards"] for r in s.get("requirements", []))
 
-    def names_one(value: Any) -> bool:
-        if isinstance(value, str):
-            return value in names
-        if isinstance(value, dict):
-            return any(names_one(v) for v in value.values())
-        if isinstance(value, list):
-            return any(names_one(v) for v in value)
-        return False
 
-    return any(names_one(r.get("check")) for s in data["standards"] for r in s.get("requirements", []))
+def _strings(value: Any) -> set[str]:
+    """Every string in a check spec (dataset names are among them, wherever the kind puts them)."""
+    if isinstance(value, str):
+        return {value}
+    if isinstance(value, dict):
+        return set().union(*(_strings(v) for v in value.values())) if value else set()
+    if isinstance(value, list):
+        return set().union(*(_strings(v) for v in value)) if value else set()
+    return set()
 
 
 def _evaluate(loaded: Any, ids: Sequence[int], periods: Sequence[Period]) -> tuple[EngineEvaluation, ...]:

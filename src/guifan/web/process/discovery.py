@@ -112,7 +112,7 @@ def judged(result: Result) -> Iterator[JudgedLog]:
     reading the data again, and a changed check, dataset or file is judged afresh."""
     evaluation = result.evaluation
     period = Period(evaluation.start, evaluation.end, evaluation.label)
-    own = _own_pack(result.standard_code, result.requirement_code)
+    own = _own_pack(result.requirement_code)
     fingerprint = _fingerprint(own, period) if own is not None else None
     if own is None or fingerprint is None:  # the app's own datasets, or no such file: judged as it is, not kept
         with ExitStack() as stack:
@@ -123,33 +123,20 @@ def judged(result: Result) -> Iterator[JudgedLog]:
         yield log
 
 
-def _own_pack(standard_code: str, requirement: str) -> tuple[dict[str, Any], str] | None:
-    """The smallest pack that judges the requirement as the catalogue would: its standard with only this
-    requirement, its dataset and the catalogue's time zone and calendars; and the dataset's file. None when the
-    check does not read an uploaded or server dataset (the app's own datasets are written per request)."""
-    from guifan.web.core.models import Catalogue
-    from guifan.web.measure.models import DataSource
-    from guifan.web.standards.models import Standard
-    from guifan.web.standards.packs import _dataset_data, _standard_data
+def _own_pack(requirement: str) -> tuple[dict[str, Any], str] | None:
+    """The smallest pack that judges the requirement as the catalogue would
+    (:func:`~guifan.web.measure.services.narrowed_pack_data`), and its event log's file. None when the check
+    reads one of the app's own datasets (written per request) or its log has no file."""
+    from guifan.web.measure.services import narrowed_pack_data, reads_app_data
 
-    standard = Standard.objects.select_related("owner_unit", "current").filter(code=standard_code).first()
-    item = _standard_data(standard) if standard is not None else None
-    if item is None:
+    data = narrowed_pack_data(requirement)
+    if not data["standards"] or reads_app_data(data):
         return None
-    item["requirements"] = [r for r in item["requirements"] if r["id"] == requirement]
-    if not item["requirements"] or not isinstance(item["requirements"][0].get("check"), dict):
+    check = data["standards"][0]["requirements"][0].get("check")
+    source = data["datasets"].get(check.get("dataset")) if isinstance(check, dict) else None
+    if source is None or not source.get("source"):
         return None
-    source = DataSource.objects.filter(name=item["requirements"][0]["check"].get("dataset")).first()
-    if source is None or not source.path:
-        return None
-    catalogue = Catalogue.current()
-    data: dict[str, Any] = {"guifan": 1, "id": catalogue.pack_id, "title": catalogue.pack_id or "guifan"}
-    data["timezone"] = catalogue.timezone
-    if catalogue.calendars:
-        data["calendars"] = catalogue.calendars
-    data["datasets"] = {source.name: _dataset_data(source, "absolute")}
-    data["standards"] = [item]
-    return data, source.path
+    return data, str(source["source"])
 
 
 def _fingerprint(own: tuple[dict[str, Any], str], period: Period) -> str | None:

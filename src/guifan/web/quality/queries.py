@@ -20,7 +20,7 @@ from guifan.engine.periods import Period
 from guifan.web.measure.models import Result
 from guifan.web.measure.queries import LATEST_FIRST
 from guifan.web.measure.views import visible_results
-from guifan.web.standards.packs import dump_yaml, pack_data
+from guifan.web.standards.packs import dump_yaml
 
 LATEST = LATEST_FIRST  # the latest, shortest period first
 RULES: dict[str, tuple[Any, Any]] = {
@@ -184,22 +184,10 @@ def chart_data(result: Result, key: str) -> dict[str, Any]:
 
 
 def requirement_pack(code: str) -> dict[str, Any]:
-    """The catalogue as pack data (absolute sources) narrowed to requirement ``code`` as it is measured, with
-    its exclusions, and to the dataset its check reads when that is one of the catalogue's."""
-    from guifan.web.quality.services import add_exclusions, standard_of
+    """The catalogue as pack data narrowed to requirement ``code`` as it is measured, with its exclusions."""
+    from guifan.web.measure.services import narrowed_pack_data
 
-    standard = standard_of(code)
-    data = pack_data(standard.category if standard else None, sources="absolute")
-    data.pop("processes", None)
-    for item in data["standards"]:
-        found = [r for r in item.get("requirements", []) if r.get("id") == code]
-        if found:
-            data["standards"] = [{**item, "requirements": found}]
-            name = (found[0].get("check") or {}).get("dataset")
-            if name in data["datasets"]:
-                data["datasets"] = {name: data["datasets"][name]}
-            break
-    return add_exclusions(data)
+    return narrowed_pack_data(code)
 
 
 def _cache_key(pack: dict[str, Any], period: Period, key: str) -> str | None:
